@@ -1,0 +1,230 @@
+"""What both charts share: options, lanes, colours, stacking within a lane, hover text."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from claimtrace import schema
+from claimtrace.dates import format_interval
+from claimtrace.figures import theme
+from claimtrace.vocab import country_name, language_name
+
+DIMENSIONS = ("outlet_type", "country", "language", "stance", "evidence")
+DIMENSION_LABELS = {
+    "outlet_type": "Outlet type",
+    "country": "Country",
+    "language": "Language",
+    "stance": "Stance",
+    "evidence": "Evidence",
+}
+
+
+@dataclass(frozen=True)
+class Options:
+    """The user's choices for both charts; hashable, so figures can be cached by them."""
+
+    lanes: str = "outlet_type"  # one lane per value of this column
+    colour: str = "language"  # marker colour by this column
+    timezone: str = "UTC"
+    labels: bool = True  # outlet names beside network nodes
+    selected: tuple[str, ...] = ()  # event ids to highlight; the rest fades
+
+
+def value_label(column: str, value: str) -> str:
+    """How a value of a column is shown in a legend or lane."""
+    if value == "" or value is None:
+        return "Unknown" if column in ("country", "language") else "Not given"
+    if column == "country":
+        return country_name(value)
+    if column == "language":
+        return language_name(value)
+    return schema.label(column, value)
+
+
+def lane_order(events: pd.DataFrame, column: str) -> list[str]:
+    """Lanes top to bottom: vocabulary order for outlet types, else by first appearance."""
+    present = set(events[column])
+    if column in schema.VOCABULARIES:
+        order = [v for v in schema.VOCABULARIES[column] if v in present]
+        return order + sorted(present - set(order))
+    first = events.sort_values("date").drop_duplicates(column)
+    order = [v for v in first[column] if v != ""]
+    return order + ([""] if "" in present else [])
+
+
+def colour_groups(events: pd.DataFrame, column: str) -> list[tuple[str, str, np.ndarray]]:
+    """Legend entries (label, colour, mask): values that share the grey "other" colour share one
+    entry, so the legend never shows two entries of the same colour."""
+    colours = colours_for(events, column)
+    values = events[column].to_numpy()
+    out, grey = [], []
+    for value, colour in colours.items():
+        if colour == theme.OTHER_COLOUR and column != "stance":
+            grey.append(value)
+            continue
+        out.append((value_label(column, value), colour, values == value))
+    if grey:
+        named = [value_label(column, v) for v in grey]
+        text = "Other" if len(named) > 3 else " / ".join(named)
+        if len(named) > 3:
+            text += f" ({len(named)} values)"
+        out.append((text, theme.OTHER_COLOUR, np.isin(values, grey)))
+    return out
+
+
+def colours_for(events: pd.DataFrame, column: str) -> dict[str, str]:
+    """A colour for each value of `column` present, shared by both charts."""
+    if column == "stance":
+        return theme.colour_map(list(dict.fromkeys(events[column])), theme.STANCE_COLOURS)
+    counts = events[column].value_counts(sort=False)
+    # Most frequent first (ties by first appearance), so the common values get the palette.
+    firsts = events.drop_duplicates(column).set_index(column)["date"]
+    ranked = sorted(counts.index, key=lambda v: (-counts[v], firsts[v]))
+    return theme.colour_map(ranked)
+
+
+def stack(start: np.ndarray, end: np.ndarray, lane: np.ndarray, gap: float) -> np.ndarray:
+    """A slot within its lane for each item [start, end], so items do not overlap.
+
+    Greedy by start: each item takes the lowest slot whose last item ended at least `gap`
+    before it starts. Deterministic for the same input.
+    """
+    slots = np.zeros(len(start), dtype=int)
+    order = np.lexsort((start, lane))
+    last: dict[int, list[float]] = {}
+    for i in order:
+        ends = last.setdefault(int(lane[i]), [])
+        reach = max(end[i], start[i])
+        for s, previous in enumerate(ends):
+            if start[i] - previous >= gap:
+                ends[s] = reach
+                slots[i] = s
+                break
+        else:
+            ends.append(reach)
+            slots[i] = len(ends) - 1
+    return slots
+
+
+def to_axis(times: pd.Series, tz: str) -> pd.Series:
+    """UTC timestamps as wall-clock times in `tz`, which is what plotly's date axis shows."""
+    return times.dt.tz_convert(tz).dt.tz_localize(None)
+
+
+@dataclass(frozen=True)
+class Lanes:
+    """Where each event sits: x (wall-clock start, end) and y in pixels from the top."""
+
+    pos: pd.DataFrame  # x, x_end, y, lane, long
+    values: list[str]  # lane values, top to bottom
+    centers: list[float]  # y of each lane's label
+    bounds: list[tuple[float, float]]  # (top, bottom) of each lane
+    height: float  # pixels of all lanes together
+
+
+def lay_out(
+    events: pd.DataFrame,
+    column: str,
+    tz: str,
+    gap: float,
+    pitch: float,
+    min_lane: float,
+    max_slots: int = 40,
+) -> Lanes:
+    """Lanes that grow with how crowded they are, so points (and labels) do not overlap.
+
+    `gap` is the share of the time span one point occupies, `pitch` the pixels between
+    stacked slots; beyond `max_slots` slots a lane reuses them (points then overlap).
+    """
+    values = lane_order(events, column)
+    start = to_axis(events["date"], tz)
+    end = to_axis(events["date_end"], tz)
+    index = {v: i for i, v in enumerate(values)}
+    lane = events[column].map(index).to_numpy(dtype=int)
+    s = start.to_numpy().astype("datetime64[ns]").astype(np.int64).astype(float)
+    e = end.to_numpy().astype("datetime64[ns]").astype(np.int64).astype(float)
+    span = max(e.max() - s.min(), 1.0) if len(s) else 1.0
+    # Intervals longer than a day occupy their whole length; shorter ones a point's width.
+    long = (e - s) > 86_400e9 * 1.01
+    slots = stack(s, np.where(long, e, s), lane, span * gap) % max_slots
+    counts = np.zeros(len(values), dtype=int)
+    np.maximum.at(counts, lane, slots + 1)
+    heights = np.maximum(min_lane, counts * pitch + pitch)
+    tops = np.concatenate([[0.0], np.cumsum(heights)[:-1]])
+    # Slot 0 sits mid-lane; others alternate below and above it.
+    middle = tops + heights / 2
+    offset = np.where(slots % 2 == 1, 1, -1) * ((slots + 1) // 2) * pitch
+    centre_shift = np.where(counts % 2 == 0, pitch / 2, 0.0)
+    y = middle[lane] + offset - centre_shift[lane]
+    pos = pd.DataFrame({"x": start, "x_end": end, "y": y, "lane": lane, "long": long})
+    bounds = [(float(t), float(t + h)) for t, h in zip(tops, heights, strict=True)]
+    return Lanes(pos, values, [float(m) for m in middle], bounds, float(heights.sum()))
+
+
+def esc(value: object) -> str:
+    """User text made safe for plotly's HTML-ish labels: markup is shown, never rendered."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def short(value: str, limit: int = 90) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def hover_texts(events: pd.DataFrame, tz: str, cited_by: dict[str, list[str]]) -> list[str]:
+    """One hover label per event: outlet, headline, date with precision, cites, evidence."""
+    out = []
+    for r in events.itertuples(index=False):
+        when = format_interval(r.date, r.date_end, r.date_precision, tz)
+        precision = {
+            "interval": "uncertain: somewhere in this range",
+            "day": "day known, time not",
+            "month": "month known, day not",
+            "year": "year known only",
+        }.get(r.date_precision, "time known")
+        lines = [
+            f"<b>{esc(short(r.outlet, 60))}</b>",
+            f"{esc(value_label('outlet_type', r.outlet_type))}"
+            + (f" · {esc(value_label('country', r.country))}" if r.country else "")
+            + (f" · {esc(value_label('language', r.language))}" if r.language else ""),
+        ]
+        if r.headline:
+            lines.append(f"“{esc(short(r.headline))}”")
+        lines.append(f"{esc(when)} <i>({precision})</i>")
+        if r.stance:
+            lines.append(f"Stance: {esc(schema.label('stance', r.stance))}")
+        if r.cites:
+            lines.append(f"Cites: {esc(short(r.cites, 80))}")
+        if r.id in cited_by:
+            lines.append(f"Cited by: {esc(short(', '.join(cited_by[r.id]), 80))}")
+        if r.evidence:
+            lines.append(f"Evidence: {esc(schema.label('evidence', r.evidence))}")
+        lines.append(f"<span style='color:{theme.MUTED}'>id {esc(short(r.id, 40))}</span>")
+        out.append("<br>".join(lines))
+    return out
+
+
+def midpoint(events: pd.DataFrame) -> pd.Series:
+    return events["date"] + (events["date_end"] - events["date"]) / 2
+
+
+def legend_swatch(name: str, colour: str, group: str, title: str | None, column: str) -> dict:
+    """A legend-only entry: a plain dot in the colour, whatever shapes the points have
+    (when colour is by stance, the stance's own shape, so colour and shape read as one key)."""
+    symbol = "circle"
+    if column == "stance":
+        by_label = {schema.label("stance", v): v for v in schema.STANCES}
+        symbol = theme.STANCE_SYMBOLS.get(by_label.get(name, ""), "circle")
+    return {
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "name": name,
+        "legendgroup": group,
+        "legendgrouptitle_text": title,
+        "marker": {"color": colour, "size": theme.MARKER_SIZE - 1, "symbol": symbol},
+        "hoverinfo": "skip",
+    }

@@ -1,0 +1,314 @@
+"""The timeline: one lane per outlet type (or country, or language), time left to right."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from claimtrace import diffusion, schema
+from claimtrace.analysis import Milestone, describe_first
+from claimtrace.figures import theme
+from claimtrace.figures.common import (
+    DIMENSION_LABELS,
+    Lanes,
+    Options,
+    colour_groups,
+    esc,
+    hover_texts,
+    lay_out,
+    legend_swatch,
+    to_axis,
+    value_label,
+)
+
+COUNT_PANEL = 150  # pixels of the cumulative count beneath the lanes
+
+
+def cited_by_map(events: pd.DataFrame, links: pd.DataFrame) -> dict[str, list[str]]:
+    """Event id -> outlets of the events citing it (for hover and details)."""
+    outlet = dict(zip(events["id"], events["outlet"], strict=True))
+    out: dict[str, list[str]] = {}
+    for s, t in zip(links["source"], links["target"], strict=True):
+        if t in outlet:
+            out.setdefault(s, []).append(outlet[t])
+    return out
+
+
+def timeline_lanes(events: pd.DataFrame, options: Options) -> Lanes:
+    return lay_out(events, options.lanes, options.timezone, gap=1 / 110, pitch=12, min_lane=34)
+
+
+def timeline_figure(
+    events: pd.DataFrame,
+    links: pd.DataFrame,
+    options: Options,
+    milestones: list[Milestone] = (),
+    title: str = "",
+) -> go.Figure:
+    """The timeline figure. The same builder serves the page and every export."""
+    lanes = timeline_lanes(events, options) if len(events) else None
+    top = 120 if milestones else 50
+    lanes_px = lanes.height if lanes else 300
+    height = int(top + lanes_px + 40 + COUNT_PANEL + 60)
+    share = lanes_px / (lanes_px + COUNT_PANEL)
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, row_heights=[share, 1 - share], vertical_spacing=0.035
+    )
+    fig.update_layout(**theme.base_layout(height))
+    fig.update_layout(
+        title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01, "y": 0.99}
+        if title
+        else None,
+        margin={"t": top},
+        dragmode="select",
+        clickmode="event+select",
+        hovermode="closest",
+        legend={"traceorder": "grouped"},
+    )
+    if lanes is None:
+        fig.add_annotation(
+            text="No events match the filters",
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+        )
+        return fig
+
+    tz = options.timezone
+    pos = lanes.pos
+    hover = np.array(hover_texts(events, tz, cited_by_map(events, links)), dtype=object)
+    selected = set(options.selected)
+    is_selected = events["id"].isin(selected).to_numpy()
+    opacity = np.where(is_selected, 1.0, theme.FADED_OPACITY) if selected else np.ones(len(events))
+
+    # Alternate lanes shaded, so the eye can follow a lane across the page.
+    for i, (y0, y1) in enumerate(lanes.bounds):
+        if i % 2 == 0:
+            fig.add_hrect(
+                y0=y0, y1=y1, fillcolor=theme.LANE_SHADE, line_width=0, layer="below", row=1, col=1
+            )
+
+    dim = options.colour
+    groups = colour_groups(events, dim)
+    long = pos["long"].to_numpy()
+    for name, colour, mask in groups:
+        # Uncertain dates: a bar from the earliest to the latest moment the event can have been.
+        bars = mask & long
+        if bars.any():
+            xs, ys = [], []
+            for x0, x1, y in zip(pos["x"][bars], pos["x_end"][bars], pos["y"][bars], strict=True):
+                xs += [x0, x1, None]
+                ys += [y, y, None]
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={"color": colour, "width": theme.INTERVAL_WIDTH},
+                    opacity=theme.INTERVAL_OPACITY,
+                    hoverinfo="skip",
+                    showlegend=False,
+                    legendgroup=f"colour-{name}",
+                    name=f"{name}: date range",
+                ),
+                row=1,
+                col=1,
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=pos["x"][mask],
+                y=pos["y"][mask],
+                mode="markers",
+                name=esc(name),
+                legendgroup=f"colour-{name}",
+                showlegend=False,
+                marker={
+                    "color": colour,
+                    "size": theme.MARKER_SIZE,
+                    "symbol": [
+                        theme.STANCE_SYMBOLS.get(s, "circle") for s in events["stance"][mask]
+                    ],
+                    "line": {"color": theme.MARKER_LINE, "width": 1},
+                    "opacity": opacity[mask],
+                },
+                customdata=events["id"].to_numpy()[mask],
+                hovertext=hover[mask],
+                hovertemplate="%{hovertext}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+    for name, colour, _ in groups:
+        title = DIMENSION_LABELS[dim] if name == groups[0][0] else None
+        fig.add_trace(
+            go.Scatter(**legend_swatch(esc(name), colour, f"colour-{name}", title, dim)), 1, 1
+        )
+    _interval_legend(fig, long.any())
+    if dim != "stance":
+        _stance_legend(fig, events)
+    if selected:
+        _selection_rings(fig, pos[is_selected])
+    _cumulative(fig, events, tz)
+    _milestones(fig, milestones, events, tz)
+
+    fig.update_yaxes(
+        tickvals=lanes.centers,
+        ticktext=[esc(value_label(options.lanes, v)) for v in lanes.values],
+        range=[lanes.height, 0],
+        showgrid=False,
+        zeroline=False,
+        fixedrange=True,
+        row=1,
+        col=1,
+    )
+    fig.update_yaxes(
+        title_text="Appearances",
+        title_font_size=theme.SMALL_SIZE,
+        rangemode="tozero",
+        fixedrange=True,
+        gridcolor=theme.GRID,
+        row=2,
+        col=1,
+    )
+    fig.update_xaxes(showgrid=True, gridcolor=theme.GRID, row=1, col=1)
+    fig.update_xaxes(title_text=f"Date ({esc(tz)})", gridcolor=theme.GRID, row=2, col=1)
+    return fig
+
+
+def _interval_legend(fig: go.Figure, shown: bool) -> None:
+    if not shown:
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            line={"color": theme.MUTED, "width": theme.INTERVAL_WIDTH},
+            opacity=theme.INTERVAL_OPACITY,
+            name="date uncertain: could be<br>anywhere on the bar",
+            legendgroup="interval",
+            legendgrouptitle_text="Dates",
+            hoverinfo="skip",
+        ),
+        row=1,
+        col=1,
+    )
+
+
+def _stance_legend(fig: go.Figure, events: pd.DataFrame) -> None:
+    """Legend entries for marker shapes (stance), independent of colour."""
+    for stance in schema.STANCES:
+        if not (events["stance"] == stance).any():
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=schema.label("stance", stance),
+                legendgroup="stance",
+                legendgrouptitle_text="Stance (shape)",
+                marker={
+                    "symbol": theme.STANCE_SYMBOLS[stance],
+                    "color": theme.MUTED,
+                    "size": theme.MARKER_SIZE - 1,
+                },
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+        )
+
+
+def _selection_rings(fig: go.Figure, pos: pd.DataFrame) -> None:
+    fig.add_trace(
+        go.Scatter(
+            x=pos["x"],
+            y=pos["y"],
+            mode="markers",
+            marker={
+                "symbol": "circle-open",
+                "size": theme.MARKER_SIZE + 10,
+                "color": theme.HIGHLIGHT,
+                "line": {"width": 2},
+            },
+            hoverinfo="skip",
+            showlegend=False,
+            name="selected",
+        ),
+        row=1,
+        col=1,
+    )
+
+
+def _cumulative(fig: go.Figure, events: pd.DataFrame, tz: str) -> None:
+    """Claim-carrying appearances so far: surely (by each interval's end) and possibly (by start)."""
+    claim = events[diffusion.carries_claim(events)]
+    if claim.empty:
+        return
+    possible = to_axis(claim["date"], tz).sort_values()
+    sure = to_axis(claim["date_end"], tz).sort_values()
+    count = np.arange(1, len(claim) + 1)
+    fig.add_trace(
+        go.Scatter(
+            x=possible,
+            y=count,
+            mode="lines",
+            line={"shape": "hv", "color": theme.OKABE_ITO[0], "width": 1, "dash": "dot"},
+            name="may have appeared",
+            legendgroup="count",
+            legendgrouptitle_text="Appearances so far",
+            hovertemplate="%{y} may have appeared by %{x}<extra></extra>",
+        ),
+        row=2,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=sure,
+            y=count,
+            mode="lines",
+            line={"shape": "hv", "color": theme.OKABE_ITO[0], "width": 2},
+            fill="tonexty",
+            fillcolor="rgba(0,114,178,0.12)",
+            name="surely appeared",
+            legendgroup="count",
+            hovertemplate="%{y} surely appeared by %{x}<extra></extra>",
+        ),
+        row=2,
+        col=1,
+    )
+
+
+def _milestones(fig: go.Figure, milestones: list[Milestone], events: pd.DataFrame, tz: str) -> None:
+    """A dashed line at each milestone, labelled above the chart, one line of text each."""
+    if not milestones:
+        return
+    lo = to_axis(events["date"], tz).min()
+    hi = to_axis(events["date_end"], tz).max()
+    ordered = sorted(milestones, key=lambda m: m.first.start)
+    for level, m in enumerate(ordered):
+        moment = m.first.start.tz_convert(tz).tz_localize(None)
+        text = f"<b>{esc(m.label)}</b>: {esc(describe_first(m.first, events, tz))}"
+        if m.first.is_tie:
+            text += " <i>(tie)</i>"
+        fig.add_vline(x=moment, line={"color": theme.MILESTONE_COLOUR, "width": 1, "dash": "dash"})
+        right = hi > lo and (moment - lo) / (hi - lo) > 0.55
+        fig.add_annotation(
+            x=moment,
+            xref="x",
+            y=1.0,
+            yref="paper",
+            yshift=8 + 17 * (len(ordered) - 1 - level),
+            text=text,
+            showarrow=False,
+            xanchor="right" if right else "left",
+            yanchor="bottom",
+            align="left",
+            font={"size": theme.SMALL_SIZE, "color": theme.TEXT},
+            bgcolor="rgba(255,255,255,0.9)",
+        )

@@ -1,0 +1,83 @@
+"""Filters: the user's choices of date range, outlet type, country, language and stance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from claimtrace.model import Case
+
+FACETS = ("outlet_type", "country", "language", "stance")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Empty tuples mean "all"; dates are ISO day strings in the case's time zone, inclusive."""
+
+    date_from: str = ""
+    date_to: str = ""
+    outlet_type: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    language: tuple[str, ...] = ()
+    stance: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """'5 Aug 2022 – 31 Aug 2022; outlet_type: tabloid, wire' or 'all events'."""
+        parts = []
+        if self.date_from or self.date_to:
+            parts.append(f"{self.date_from or '…'} to {self.date_to or '…'}")
+        for facet in FACETS:
+            chosen = getattr(self, facet)
+            if chosen:
+                parts.append(f"{facet}: {', '.join(v or '(none)' for v in chosen)}")
+        return "; ".join(parts) if parts else "all events"
+
+
+@dataclass(frozen=True)
+class View:
+    """What the filters leave: events, the links between them, the external sources they cite."""
+
+    events: pd.DataFrame
+    links: pd.DataFrame
+    externals: pd.DataFrame
+    hidden: int  # events of the case the filters leave out
+
+
+def day_bounds(filters: Filters, tz: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The filter's range as UTC instants [start, end): whole days in the case's time zone."""
+    start = (
+        pd.Timestamp(filters.date_from).tz_localize(tz).tz_convert("UTC")
+        if filters.date_from
+        else None
+    )
+    end = (
+        (pd.Timestamp(filters.date_to) + pd.Timedelta(days=1)).tz_localize(tz).tz_convert("UTC")
+        if filters.date_to
+        else None
+    )
+    return start, end
+
+
+def apply(case: Case, filters: Filters) -> View:
+    """Events whose date interval overlaps the range and whose values are among those chosen."""
+    events = case.events
+    keep = pd.Series(True, index=events.index)
+    start, end = day_bounds(filters, case.meta.timezone)
+    if start is not None:
+        keep &= events["date_end"] > start
+    if end is not None:
+        keep &= events["date"] < end
+    for facet in FACETS:
+        chosen = getattr(filters, facet)
+        if chosen:
+            keep &= events[facet].isin(chosen)
+    shown = events[keep].reset_index(drop=True)
+    ids = set(shown["id"])
+    links = case.links[case.links["target"].isin(ids)]
+    # A link from an event the filters hide is kept out; externals cited by shown events stay.
+    links = links[links["source"].isin(ids) | links["source"].str.startswith("external:")]
+    externals = case.external_sources
+    if len(externals):
+        externals = externals[externals["id"].isin(set(links["source"]))]
+    return View(shown, links.reset_index(drop=True), externals, int((~keep).sum()))

@@ -1,0 +1,397 @@
+"""A file in, a Case out: every row is either loaded or rejected with its reasons.
+
+Validation returns data (Problems with row, column and message); it never raises for bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from claimtrace import diffusion, schema
+from claimtrace.dates import DATE_HINT, parse_dates
+from claimtrace.model import Case, CaseMeta, Problem, Source
+from claimtrace.readers import MAX_CELL_CHARS, RawTable, UnreadableFile, read_table
+from claimtrace.vocab import country_code, language_code
+
+# Columns of the events table besides the contract's own.
+DERIVED = ("date_precision", "row")
+TEXT_COLUMNS = ("outlet", "headline", "url", "cites", "notes")
+_SHOWN_LIMIT = 60  # characters of a value quoted back in a message
+
+
+def load_path(path: str | Path, meta: CaseMeta | None = None) -> Case:
+    """Load a file from disk; a `case.json` beside it supplies the metadata."""
+    path = Path(path)
+    if meta is None:
+        side = path.with_name("case.json")
+        if side.exists():
+            meta = meta_from_dict(json.loads(side.read_text(encoding="utf-8")), path.name)
+    return load_bytes(path.read_bytes(), path.name, meta)
+
+
+def load_bytes(
+    data: bytes, name: str, meta: CaseMeta | None = None, timezone: str | None = None
+) -> Case:
+    """Load a file's bytes. Metadata comes from `meta`, else from a JSON file's `case` object;
+    `timezone`, when given, is the zone of times written without an offset."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        raw = read_table(data, name)
+    except UnreadableFile as exc:
+        return _unreadable(name, digest, f"{name}: {exc}", meta)
+    if meta is None:
+        meta = meta_from_dict(raw.meta, name)
+    if timezone:
+        meta = replace(meta, timezone=timezone)
+    return build_case(raw, Source(name, digest), meta)
+
+
+def meta_from_dict(data: dict, name: str) -> CaseMeta:
+    def text(key: str, default: str = "") -> str:
+        value = data.get(key, default)
+        return value.strip() if isinstance(value, str) else default
+
+    title = text("title") or Path(name).stem or "Untitled case"
+    timezone = text("timezone", "UTC") or "UTC"
+    try:
+        pd.Timestamp("2022-01-01").tz_localize(timezone)
+    except Exception:
+        timezone = "UTC"
+    focus = data.get("focus")
+    window: tuple[str, str] | tuple[()] = ()
+    if (
+        isinstance(focus, dict)
+        and isinstance(focus.get("from"), str)
+        and isinstance(focus.get("to"), str)
+    ):
+        try:
+            pd.Timestamp(focus["from"]), pd.Timestamp(focus["to"])
+            window = (focus["from"], focus["to"])
+        except ValueError:
+            window = ()
+    return CaseMeta(
+        title=title,
+        claim=text("claim"),
+        summary=text("summary"),
+        timezone=timezone,
+        sources=text("sources"),
+        credit=text("credit"),
+        focus=window,
+    )
+
+
+def _unreadable(name: str, digest: str, message: str, meta: CaseMeta | None) -> Case:
+    empty = _empty_events()
+    return Case(
+        events=empty,
+        links=diffusion.empty_links(),
+        rejected=pd.DataFrame(columns=["row", "reason"]),
+        problems=(Problem("error", message),),
+        meta=meta or CaseMeta(title=Path(name).stem or "Untitled case"),
+        source=Source(name, digest),
+        fatal=message,
+    )
+
+
+def _empty_events() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in schema.COLUMN_NAMES})
+    frame["date"] = pd.Series(dtype="datetime64[ns, UTC]")
+    frame["date_end"] = pd.Series(dtype="datetime64[ns, UTC]")
+    frame["date_precision"] = pd.Series(dtype=object)
+    frame["row"] = pd.Series(dtype=int)
+    return frame
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _quote(value: object) -> str:
+    text = _cell_text(value)
+    return repr(text if len(text) <= _SHOWN_LIMIT else text[:_SHOWN_LIMIT] + "…")
+
+
+def build_case(raw: RawTable, source: Source, meta: CaseMeta) -> Case:
+    """Validate a raw table into a Case."""
+    unit = raw.unit
+    problems = [Problem("error", reason, number, None, unit) for number, reason, _ in raw.broken]
+
+    # --- headers ----------------------------------------------------------------------------
+    mapping: dict[int, str] = {}  # position -> contract column
+    extra: dict[int, str] = {}  # position -> extra column name as shown
+    used_names: set[str] = set(schema.COLUMN_NAMES) | set(DERIVED)
+    for pos, header in enumerate(raw.header):
+        column = schema.match_header(header) if header else None
+        if column and column not in mapping.values():
+            mapping[pos] = column
+            continue
+        shown = header or f"column {pos + 1}"
+        if column:
+            problems.append(
+                Problem(
+                    "warning",
+                    f"a second column means {column!r}; the first is used, this one is kept "
+                    "as an extra column",
+                    1 if unit == "row" else None,
+                    header,
+                    unit,
+                )
+            )
+        while shown in used_names:
+            shown += " (extra)"
+        used_names.add(shown)
+        extra[pos] = shown
+    missing = [c for c in schema.REQUIRED if c not in mapping.values()]
+
+    width = len(raw.header)
+    records = raw.records
+    frame = pd.DataFrame(
+        [r[:width] + [None] * (width - len(r)) if len(r) != width else r for r in records],
+        columns=list(range(width)),
+        dtype=object,
+    )
+    frame.index = pd.RangeIndex(len(frame))
+    numbers = pd.Series(raw.numbers, dtype=int)
+    reasons: list[list[str]] = [[] for _ in range(len(frame))]
+
+    def reject(index: int, column: str | None, message: str) -> None:
+        reasons[index].append(f"column {column}: {message}" if column else message)
+        problems.append(Problem("error", message, int(numbers[index]), column, unit))
+
+    for i, record in enumerate(records):
+        if len(record) > width and any(_cell_text(c) for c in record[width:]):
+            reject(i, None, f"the row has {len(record)} cells but the header has {width}")
+
+    cols: dict[str, pd.Series] = {}
+    for pos, column in mapping.items():
+        cols[column] = frame[pos]
+    if missing:
+        looked = {
+            c.name: ", ".join((c.name, *c.synonyms[:6])) for c in schema.COLUMNS if c.required
+        }
+        for column in missing:
+            problems.insert(
+                0,
+                Problem(
+                    "error",
+                    f"{source.name}: there is no {column!r} column (looked for headers such as "
+                    f"{looked[column]}); every row is rejected",
+                ),
+            )
+        for i in range(len(frame)):
+            reasons[i].append("no " + " or ".join(repr(c) for c in missing) + " column")
+
+    empty = pd.Series("", index=frame.index, dtype=object)
+    text = {
+        c: (cols[c].map(_cell_text) if c in cols else empty)
+        for c in schema.COLUMN_NAMES
+        if c not in ("date", "date_end")
+    }
+
+    # --- required cells, ids ------------------------------------------------------------------
+    if not missing:
+        for i in np.flatnonzero((text["id"] == "").to_numpy()):
+            reject(int(i), "id", "no id")
+        ids = text["id"]
+        first_row = {}
+        for i, value in enumerate(ids):
+            if not value:
+                continue
+            if value in first_row:
+                reject(i, "id", f"id {_quote(value)} is already used on {unit} {first_row[value]}")
+            else:
+                first_row[value] = int(numbers[i])
+        for i in np.flatnonzero((text["outlet"] == "").to_numpy()):
+            reject(int(i), "outlet", "no outlet")
+
+    # --- over-long cells ----------------------------------------------------------------------
+    for column, series in text.items():
+        long = series.str.len() > MAX_CELL_CHARS
+        for i in np.flatnonzero(long.to_numpy()):
+            reject(int(i), column, f"the cell holds more than {MAX_CELL_CHARS:,} characters")
+
+    # --- dates ----------------------------------------------------------------------------------
+    tz = meta.timezone
+    # Without a date column every row is rejected, but the columns must still be UTC datetimes.
+    dates = parse_dates(pd.Series(None, index=frame.index, dtype=object), tz)
+    if "date" in cols:
+        raw_dates = cols["date"]
+        dates = parse_dates(raw_dates, tz)
+        blank = raw_dates.map(_cell_text) == ""
+        for i in np.flatnonzero(blank.to_numpy()):
+            reject(int(i), "date", "no date")
+        for i in np.flatnonzero((~dates["ok"] & ~blank).to_numpy()):
+            reject(
+                int(i),
+                "date",
+                f"cannot read {_quote(raw_dates.iloc[i])} as a date in time zone {tz} ({DATE_HINT})",
+            )
+    start, end, precision = dates["start"], dates["end"].copy(), dates["precision"].copy()
+    if "date_end" in cols:
+        raw_end = cols["date_end"]
+        given = raw_end.map(_cell_text) != ""
+        ends = parse_dates(raw_end.where(given, None), tz)
+        for i in np.flatnonzero((given & ~ends["ok"]).to_numpy()):
+            reject(
+                int(i), "date_end", f"cannot read {_quote(raw_end.iloc[i])} as a date ({DATE_HINT})"
+            )
+        usable = given & ends["ok"] & dates["ok"]
+        before = usable & (ends["end"] <= start)
+        for i in np.flatnonzero(before.to_numpy()):
+            reject(
+                int(i),
+                "date_end",
+                f"date_end {_quote(raw_end.iloc[i])} is before date {_quote(cols['date'].iloc[i])}",
+            )
+        widen = usable & ~before & (ends["end"] > end)
+        end = end.mask(widen, ends["end"])
+        precision = precision.mask(widen, "interval")
+
+    # --- vocabularies and codes (warnings only) -----------------------------------------------
+    rejected_mask = pd.Series([bool(r) for r in reasons], index=frame.index, dtype=bool)
+    values = {}
+    for column in ("outlet_type", "stance", "evidence"):
+        fallback = "other" if column == "outlet_type" else ""
+        series = text[column]
+        lookup = {v: schema.match_value(column, v) for v in series.unique() if v}
+        values[column] = series.map(lambda v, lk=lookup, fb=fallback: lk.get(v) or fb if v else fb)
+        unknown = series.map(lambda v, lk=lookup: bool(v) and lk.get(v) is None) & ~rejected_mask
+        allowed = ", ".join(schema.VOCABULARIES[column])
+        for i in np.flatnonzero(unknown.to_numpy()):
+            shown = "other" if fallback else "empty"
+            problems.append(
+                Problem(
+                    "warning",
+                    f"unknown {column} {_quote(series.iloc[i])}, shown as {shown} "
+                    f"(known: {allowed})",
+                    int(numbers[i]),
+                    column,
+                    unit,
+                )
+            )
+    for column, convert in (("country", country_code), ("language", language_code)):
+        series = text[column]
+        lookup = {v: convert(v) for v in series.unique() if v}
+        values[column] = series.map(lambda v, lk=lookup: lk.get(v) or "" if v else "")
+        unknown = series.map(lambda v, lk=lookup: bool(v) and lk.get(v) is None) & ~rejected_mask
+        kind = "ISO 3166 code" if column == "country" else "ISO 639-1 code"
+        for i in np.flatnonzero(unknown.to_numpy()):
+            problems.append(
+                Problem(
+                    "warning",
+                    f"unknown {column} {_quote(series.iloc[i])}, left empty (use a name or an {kind})",
+                    int(numbers[i]),
+                    column,
+                    unit,
+                )
+            )
+    url = text["url"]
+    bad_url = (url != "") & ~url.str.match(r"(?i)https?://\S+$") & ~rejected_mask
+    for i in np.flatnonzero(bad_url.to_numpy()):
+        problems.append(
+            Problem(
+                "warning",
+                f"{_quote(url.iloc[i])} is not an http(s) link; it is shown as text",
+                int(numbers[i]),
+                "url",
+                unit,
+            )
+        )
+
+    # --- assemble -------------------------------------------------------------------------------
+    events = pd.DataFrame(
+        {
+            "id": text["id"],
+            "date": start,
+            "date_end": end,
+            "outlet": text["outlet"],
+            "outlet_type": values["outlet_type"],
+            "country": values["country"],
+            "language": values["language"],
+            "headline": text["headline"],
+            "url": url,
+            "cites": text["cites"],
+            "stance": values["stance"],
+            "evidence": values["evidence"],
+            "notes": text["notes"],
+            "date_precision": precision,
+            "row": numbers,
+        }
+    )
+    for pos, shown in extra.items():
+        events[shown] = frame[pos].map(_cell_text)
+    keep = ~rejected_mask
+    loaded = events[keep].sort_values(["date", "row"], kind="stable").reset_index(drop=True)
+
+    rejected = _rejected_table(raw, frame, numbers, reasons, extra, mapping)
+    links, externals, cite_problems = diffusion.resolve_cites(loaded, unit)
+    problems.extend(cite_problems)
+    problems.sort(key=lambda p: (p.row is not None, p.row or 0, p.severity != "error"))
+    rows = len(frame) + len(raw.broken)
+    return Case(
+        events=loaded,
+        links=links,
+        rejected=rejected,
+        problems=tuple(problems),
+        meta=meta,
+        source=Source(
+            source.name,
+            source.sha256,
+            raw.format,
+            raw.encoding,
+            raw.delimiter,
+            raw.sheet,
+            rows,
+        ),
+        extra_columns=tuple(extra.values()),
+        external_sources=externals,
+    )
+
+
+def _rejected_table(raw, frame, numbers, reasons, extra, mapping) -> pd.DataFrame:
+    """The rejected rows as the user wrote them, with the row number and the reasons."""
+    names = {pos: mapping.get(pos) or extra.get(pos) for pos in frame.columns}
+    header = [raw.header[pos] or names[pos] for pos in frame.columns]
+    out_rows = []
+    for i, why in enumerate(reasons):
+        if why:
+            cells = [_cell_text(v) for v in frame.iloc[i].tolist()]
+            out_rows.append([int(numbers[i]), "; ".join(why), *cells])
+    columns = _unique(["row", "reason", *header])
+    if raw.broken:
+        # Records that were not rows at all keep their raw text in a column of their own.
+        columns = _unique([*columns, "content"])
+        out_rows = [[*r, ""] for r in out_rows]
+        for number, reason, text in raw.broken:
+            out_rows.append([number, reason, *[""] * len(header), text])
+    table = pd.DataFrame(out_rows, columns=columns)
+    return table.sort_values("row", kind="stable").reset_index(drop=True)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        shown = name or "column"
+        while shown in seen:
+            shown += " (2)"
+        seen.add(shown)
+        out.append(shown)
+    return out

@@ -1,0 +1,1 @@
+"""Streamlit pieces of the page, one render_*() per panel. Only these and app.py import streamlit."""

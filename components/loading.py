@@ -1,0 +1,46 @@
+"""Loading cases, cached by content: the same bytes give the same Case, for every user alike."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import streamlit as st
+
+from claimtrace.ingest import load_bytes, meta_from_dict
+from claimtrace.model import Case
+
+CASES_DIR = Path(__file__).resolve().parent.parent / "data" / "cases"
+DATA_NAMES = ("events.csv", "events.xlsx", "events.json", "events.jsonl")
+
+
+def bundled_cases() -> dict[str, Path]:
+    """Slug -> data file of each bundled case (a folder with case.json and events.*)."""
+    out = {}
+    for folder in sorted(CASES_DIR.iterdir()) if CASES_DIR.exists() else []:
+        for name in DATA_NAMES:
+            if (folder / name).exists() and (folder / "case.json").exists():
+                out[folder.name] = folder / name
+                break
+    return out
+
+
+def case_title(path: Path) -> str:
+    data = json.loads((path.parent / "case.json").read_text(encoding="utf-8"))
+    return str(data.get("title") or path.parent.name)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_bundled(path: str, mtime: float) -> Case:
+    """A bundled case; `mtime` is part of the cache key so an edited file is read again."""
+    file = Path(path)
+    meta = meta_from_dict(
+        json.loads((file.parent / "case.json").read_text(encoding="utf-8")), file.name
+    )
+    return load_bytes(file.read_bytes(), file.name, meta)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_upload(data: bytes, name: str, timezone: str) -> Case:
+    """An uploaded file, keyed by its bytes, name and the time zone chosen for it."""
+    return load_bytes(data, name, timezone=timezone)

@@ -1,0 +1,146 @@
+"""The sidebar: which case, the filters, and how the charts are laid out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from claimtrace import schema
+from claimtrace.figures.common import DIMENSION_LABELS, Options, value_label
+from claimtrace.filters import FACETS, Filters
+from claimtrace.model import Case
+from components import loading
+
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl"]
+TIMEZONES = ["UTC", "Europe/Zurich", "Europe/Berlin", "Europe/London", "Europe/Moscow",
+             "Europe/Kyiv", "America/New_York", "Asia/Seoul", "Asia/Tokyo"]  # fmt: skip
+FACET_LABELS = {
+    "outlet_type": "Outlet type",
+    "country": "Country",
+    "language": "Language",
+    "stance": "Stance",
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    case: Case | None
+    key: str  # ties widget keys to the loaded data, so stale choices never survive a new file
+
+
+def render_case_picker() -> Choice:
+    """Pick a bundled case or upload a file; returns the loaded case (or None yet)."""
+    st.sidebar.header("Case")
+    cases = loading.bundled_cases()
+    source = st.sidebar.radio(
+        "Data",
+        ["Bundled case", "Upload a file"],
+        key="source",
+        horizontal=True,
+        label_visibility="collapsed",
+    )
+    if source == "Bundled case" and cases:
+        slug = st.sidebar.selectbox(
+            "Bundled case",
+            list(cases),
+            format_func=lambda s: loading.case_title(cases[s]),
+            key="bundled",
+        )
+        path: Path = cases[slug]
+        with st.spinner("Loading the case…"):
+            case = loading.load_bundled(str(path), path.stat().st_mtime)
+        return Choice(case, case.source.short_hash)
+    upload = st.sidebar.file_uploader(
+        "Events file (CSV, Excel, JSON)",
+        type=UPLOAD_TYPES,
+        key="upload",
+        help="One row per appearance of the claim: id, date, outlet are required; see the README "
+        "for all columns. German headers and dates, semicolons and Windows-1252 are fine.",
+    )
+    timezone = st.sidebar.selectbox(
+        "Time zone of times without an offset",
+        TIMEZONES,
+        key="upload_tz",
+        help="A date without a time covers its whole day in this zone.",
+    )
+    if upload is None:
+        return Choice(None, "")
+    with st.spinner(f"Reading {upload.name}…"):
+        case = loading.load_upload(upload.getvalue(), upload.name, timezone)
+    return Choice(case, case.source.short_hash + timezone)
+
+
+def _default_range(case: Case) -> tuple[pd.Timestamp, pd.Timestamp, tuple]:
+    tz = case.meta.timezone
+    lo = case.events["date"].min().tz_convert(tz).date()
+    hi = (case.events["date_end"].max() - pd.Timedelta(seconds=1)).tz_convert(tz).date()
+    chosen = (lo, hi)
+    if case.meta.focus:
+        a, b = (pd.Timestamp(d).date() for d in case.meta.focus)
+        chosen = (max(lo, a), min(hi, b)) if a <= hi and b >= lo else (lo, hi)
+    return lo, hi, chosen
+
+
+def render_filters(case: Case, key: str) -> Filters:
+    """Date range and facet filters; empty selections mean everything."""
+    st.sidebar.header("Filters")
+    events = case.events
+    lo, hi, chosen = _default_range(case)
+    picked = st.sidebar.date_input(
+        f"Date range ({case.meta.timezone})",
+        value=chosen,
+        min_value=lo,
+        max_value=hi,
+        key=f"dates-{key}",
+        format="DD.MM.YYYY",
+        help="Events whose date, or date range, overlaps these days are shown.",
+    )
+    date_from, date_to = "", ""
+    if isinstance(picked, tuple | list) and len(picked) == 2:
+        date_from, date_to = picked[0].isoformat(), picked[1].isoformat()
+    elif isinstance(picked, tuple | list) and len(picked) == 1:
+        date_from = picked[0].isoformat()
+    values = {}
+    for facet in FACETS:
+        options = [v for v in _ordered(events, facet)]
+        values[facet] = tuple(
+            st.sidebar.multiselect(
+                FACET_LABELS[facet],
+                options,
+                key=f"{facet}-{key}",
+                format_func=lambda v, f=facet: value_label(f, v),
+                placeholder="All",
+            )
+        )
+    return Filters(date_from, date_to, **values)
+
+
+def _ordered(events: pd.DataFrame, facet: str) -> list[str]:
+    present = set(events[facet])
+    if facet in schema.VOCABULARIES:
+        order = [v for v in schema.VOCABULARIES[facet] if v in present]
+        return order + sorted(present - set(order))
+    return sorted(present, key=lambda v: (v == "", value_label(facet, v)))
+
+
+def render_display(case: Case) -> Options:
+    """How the charts are laid out: lanes, colour, labels."""
+    st.sidebar.header("Display")
+    lanes = st.sidebar.radio(
+        "Lanes",
+        ["outlet_type", "country", "language"],
+        format_func=DIMENSION_LABELS.get,
+        key="lanes",
+        horizontal=True,
+    )
+    colour = st.sidebar.selectbox(
+        "Colour by",
+        ["language", "country", "outlet_type", "stance", "evidence"],
+        format_func=DIMENSION_LABELS.get,
+        key="colour",
+    )
+    labels = st.sidebar.checkbox("Outlet names in the network", value=True, key="labels")
+    return Options(lanes=lanes, colour=colour, timezone=case.meta.timezone, labels=labels)

@@ -1,0 +1,102 @@
+"""Figures are asserted on the figure object, not on pixels."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimtrace import analysis
+from claimtrace.figures.common import Options
+from claimtrace.figures.network import network_figure
+from claimtrace.figures.timeline import timeline_figure
+from claimtrace.ingest import load_bytes, load_path
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLED = ROOT / "data" / "cases" / "nk-100k-volunteers" / "events.csv"
+
+
+@pytest.fixture(scope="module")
+def case():
+    return load_path(BUNDLED)
+
+
+def ids_in(fig) -> set[str]:
+    out = set()
+    for trace in fig.data:
+        if trace.customdata is not None:
+            out.update(str(c) for c in trace.customdata)
+    return out
+
+
+def test_timeline_draws_every_event_once(case):
+    fig = timeline_figure(case.events, case.links, Options())
+    drawn = [c for t in fig.data if t.customdata is not None for c in t.customdata]
+    assert sorted(drawn) == sorted(case.events["id"])
+
+
+def test_timeline_draws_uncertain_dates_as_bars(case):
+    fig = timeline_figure(case.events, case.links, Options())
+    bars = [t for t in fig.data if t.mode == "lines" and t.name and t.name.endswith("date range")]
+    intervals = case.events["date_precision"].eq("interval").sum()
+    segments = sum(sum(1 for x in t.x if x is None) for t in bars)
+    assert intervals > 10
+    assert segments == intervals
+
+
+def test_timeline_annotates_milestones_with_ties(case):
+    ms = analysis.milestones(case.events, case.links)
+    fig = timeline_figure(case.events, case.links, Options(), ms)
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert "First in English" in texts
+    assert "Daily Mail" in texts and "New York Post" in texts
+    assert "(tie)" in texts
+
+
+def test_network_edges_run_from_cited_to_citing(case):
+    fig = network_figure(case.events, case.links, case.external_sources, Options())
+    assert ids_in(fig) >= set(case.events["id"])
+    external = [t for t in fig.data if t.name == "cited, not in the data"]
+    assert external and "RIA Novosti" in external[0].text
+    edges = [t for t in fig.data if t.mode == "lines" and t.name == "documented link (cites)"]
+    assert edges
+    segments = sum(sum(1 for x in t.x if x is None) for t in edges)
+    assert segments == len(case.links)
+
+
+def test_same_input_same_picture(case):
+    a = network_figure(case.events, case.links, case.external_sources, Options()).to_json()
+    b = network_figure(case.events, case.links, case.external_sources, Options()).to_json()
+    assert a == b
+
+
+@pytest.mark.parametrize("lanes", ["outlet_type", "country", "language"])
+@pytest.mark.parametrize("colour", ["language", "country", "outlet_type", "stance", "evidence"])
+def test_every_lane_and_colour_choice_draws(case, lanes, colour):
+    options = Options(lanes=lanes, colour=colour)
+    t = timeline_figure(case.events, case.links, options)
+    n = network_figure(case.events, case.links, case.external_sources, options)
+    assert ids_in(t) == set(case.events["id"])
+    assert ids_in(n) >= set(case.events["id"])
+    legend = [x.name for x in t.data if x.showlegend is not False and x.name]
+    assert len(legend) == len(set(legend)), "a legend entry appears twice"
+
+
+def test_user_markup_is_shown_as_text():
+    data = (
+        b"id,date,outlet,headline\n"
+        b'x1,2022-08-05,<b>Evil</b><script>alert(1)</script>,"<img src=x onerror=alert(1)>"\n'
+    )
+    case = load_bytes(data, "evil.csv")
+    fig = timeline_figure(case.events, case.links, Options())
+    # Decode plotly's JSON (it writes "<" as \u003c) and look at the text as plotly.js gets it.
+    spec = json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
+    assert "<script>" not in spec and "<img" not in spec and "<b>Evil" not in spec
+    assert "&lt;script&gt;" in spec and "&lt;img src=x" in spec
+
+
+def test_empty_view_gives_a_message_not_an_error(case):
+    empty = case.events.iloc[0:0]
+    fig = timeline_figure(empty, case.links.iloc[0:0], Options())
+    assert "No events" in fig.layout.annotations[0].text
+    fig = network_figure(empty, case.links.iloc[0:0], case.external_sources.iloc[0:0], Options())
+    assert "No events" in fig.layout.annotations[0].text
