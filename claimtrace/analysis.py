@@ -10,6 +10,7 @@ from claimtrace import diffusion
 from claimtrace.dates import format_interval
 from claimtrace.diffusion import First
 from claimtrace.model import Case
+from claimtrace.schema import STATE_OUTLET_TYPES
 
 
 @dataclass(frozen=True)
@@ -133,4 +134,115 @@ def summary(case: Case) -> dict:
         "first_appearance_events": list(first.ids) if first else [],
         "origins": diffusion.origins(events, links),
         "external_sources": list(case.external_sources.get("outlet", [])),
+        **firsts_table(events, links),
+        "crossings": crossings(events, links),
+        "status_changes": [
+            {**c, "date": c["date"].isoformat(), "by": c["by"].isoformat()}
+            for c in status_changes(events)
+        ],
+        "max_hops": int(diffusion.hops(events, links).max()) if len(events) else 0,
     }
+
+
+# --- firsts, crossings and status, for the summary and the charts -------------------------------
+
+OFFICIAL_TYPES = frozenset({"state_official", "politician"})
+
+
+def firsts_table(events: pd.DataFrame, links: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
+    """first_by_language, first_by_country, first_by_outlet_type: value -> ids (ties listed)."""
+    return {
+        f"first_by_{column}": {
+            value: list(first.ids)
+            for value, first in diffusion.firsts_by(events, links, column).items()
+        }
+        for column in ("language", "country", "outlet_type")
+    }
+
+
+def crossings(events: pd.DataFrame, links: pd.DataFrame) -> list[dict]:
+    """Where the claim first passed into a new language or country, or out of state outlets.
+
+    Each: event (the best-dated of a tie), events (the whole tie), kind, from, to, hops along
+    documented links, elapsed_hours from the first appearance (to the earliest it can have been).
+    """
+    claim = events[diffusion.carries_claim(events)]
+    sources = diffusion.documented_sources(events, links)
+    first = diffusion.first_events(claim, sources)
+    if first is None:
+        return []
+    depth = dict(zip(events["id"], diffusion.hops(events, links), strict=True))
+    by_id = events.set_index("id")
+    out = []
+
+    def add(kind: str, origin: str, value: str, found: First) -> None:
+        lead = found.ids[0]
+        cited = [s for s in sources.get(lead, []) if s in by_id.index]
+        column = {"language": "language", "country": "country"}.get(kind, "outlet_type")
+        came_from = by_id.loc[cited[0], column] if cited else origin
+        out.append(
+            {
+                "event": lead,
+                "events": list(found.ids),
+                "kind": kind,
+                "from": came_from if kind != "state_to_independent" else "state",
+                "to": value,
+                "hops": int(depth.get(lead, 0)),
+                "elapsed_hours": round((found.start - first.start).total_seconds() / 3600, 1),
+            }
+        )
+
+    for kind in ("language", "country"):
+        home = {v for v in by_id.loc[list(first.ids), kind] if v}
+        origin = sorted(home)[0] if len(home) == 1 else ""
+        for value, found in diffusion.firsts_by(events, links, kind).items():
+            if value not in home:
+                add(kind, origin, value, found)
+    independent = claim[~claim["outlet_type"].isin(STATE_OUTLET_TYPES | OFFICIAL_TYPES)]
+    # Only a claim that started in state outlets alone can cross out of them.
+    if set(by_id.loc[list(first.ids), "outlet_type"]) <= STATE_OUTLET_TYPES:
+        found = diffusion.first_events(independent, sources)
+        if found is not None:
+            to = by_id.loc[found.ids[0], "outlet_type"]
+            add("state_to_independent", "state", to, found)
+    return sorted(out, key=lambda c: (c["elapsed_hours"], c["kind"], c["to"]))
+
+
+def status_changes(events: pd.DataFrame) -> list[dict]:
+    """The claim's status over time: uncorroborated, then denied or confirmed, debunked.
+
+    Uncorroborated from the first appearance; denied (or confirmed) from the first official
+    denial (or confirmation); debunked from the first fact-check. A denial after a debunk does
+    take back the debunk ("debunked and denied"); a confirmation overrides everything before it.
+    """
+    claim = events[diffusion.carries_claim(events)]
+    if claim.empty:
+        return []
+    changes = []
+    first = claim.sort_values(["date", "row"]).iloc[0]
+    changes.append(
+        {"date": first["date"], "by": first["date_end"], "status": "uncorroborated", "event": first["id"]}
+    )
+    denials = events[events["stance"] == "denies"]
+    official = denials[denials["outlet_type"].isin(OFFICIAL_TYPES)]
+    candidates = [
+        ("denied", official if len(official) else denials),
+        ("confirmed", events[events["stance"] == "confirms"]),
+        ("debunked", events[events["stance"] == "debunks"]),
+    ]
+    for status, group in candidates:
+        if len(group):
+            # The event that surely came first (earliest end), dated from its earliest moment.
+            row = group.sort_values(["date_end", "date", "row"]).iloc[0]
+            changes.append(
+                {"date": row["date"], "by": row["date_end"], "status": status, "event": row["id"]}
+            )
+    changes.sort(key=lambda c: c["date"])
+    out, current = [], None
+    for change in changes:
+        if current == "debunked" and change["status"] == "denied":
+            change = {**change, "status": "debunked and denied"}
+        if change["status"] != current:
+            out.append(change)
+            current = change["status"]
+    return out
