@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from claimtrace.filters import apply
-from components.charts import render_details, render_network, render_timeline, selected_ids
+from claimtrace import analysis
+from claimtrace.filters import apply, documented_only
+from components import loading, state
+from components.analysis_panel import render_analysis
+from components.charts import (
+    highlighted,
+    render_details,
+    render_network,
+    render_timeline,
+)
 from components.header import render_header
-from components.sidebar import render_case_picker, render_display, render_filters
+from components.sidebar import (
+    render_case_picker,
+    render_display,
+    render_filters,
+    render_inferred,
+)
 from components.tables import render_events_table, render_problems
 
 st.set_page_config(page_title="ClaimTrace", page_icon="🧭", layout="wide")
@@ -28,12 +43,25 @@ if case.fatal:
 
 filters = render_filters(case, choice.key)
 options = render_display(case)
-view = apply(case, filters)
+inferred = render_inferred()
+links = case.links
+if inferred.show:
+    with st.spinner("Inferring likely sources…"):
+        links = loading.links_with_inferred(
+            choice.key, case, inferred.per_event, inferred.min_confidence
+        )
+view = apply(case, filters, links)
+documented = documented_only(view)
+story = analysis.story(view.events, documented.links)
 
-render_header(case, view, filters)
-timeline = render_timeline(view, options, choice.key)
-network = render_network(view, options, choice.key)
-picked = selected_ids(timeline, network)
+state.forget_stale(set(case.events["id"]))
+picked = state.picked()
+options = replace(options, selected=picked, highlight=highlighted(view, picked))
+
+render_header(case, documented, filters)
+render_timeline(view, options, story, choice.key)
+render_network(view, options, story, choice.key, inferred.show)
 render_details(view, picked, case.meta.timezone)
+render_analysis(view, documented.links, story, case.meta.timezone)
 render_events_table(case, view, picked, choice.key)
 render_problems(case)

@@ -221,7 +221,12 @@ def status_changes(events: pd.DataFrame) -> list[dict]:
     changes = []
     first = claim.sort_values(["date", "row"]).iloc[0]
     changes.append(
-        {"date": first["date"], "by": first["date_end"], "status": "uncorroborated", "event": first["id"]}
+        {
+            "date": first["date"],
+            "by": first["date_end"],
+            "status": "uncorroborated",
+            "event": first["id"],
+        }
     )
     denials = events[events["stance"] == "denies"]
     official = denials[denials["outlet_type"].isin(OFFICIAL_TYPES)]
@@ -246,3 +251,22 @@ def status_changes(events: pd.DataFrame) -> list[dict]:
             out.append(change)
             current = change["status"]
     return out
+
+
+@dataclass(frozen=True)
+class Story:
+    """What the charts mark: milestones, jumps (crossings) and the claim's status over time."""
+
+    milestones: list[Milestone]
+    crossings: list[dict]
+    status: list[dict]
+
+
+def story(events: pd.DataFrame, links: pd.DataFrame) -> Story:
+    """The marks for the charts, from documented links only (a guess never makes a milestone)."""
+    documented = links[links["kind"] == "documented"]
+    return Story(
+        milestones(events, documented),
+        crossings(events, documented),
+        status_changes(events),
+    )

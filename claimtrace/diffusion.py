@@ -314,3 +314,143 @@ def firsts_by(events: pd.DataFrame, links: pd.DataFrame, column: str) -> dict[st
         if first is not None:
             out[str(value)] = first
     return out
+
+
+# --- paths ---------------------------------------------------------------------------------------
+
+
+def lineage(links: pd.DataFrame, node: str) -> tuple[list[str], list[str]]:
+    """(ancestors, descendants) of `node` along the given links: its chain back to the
+    origin(s), and everything it fed forward. Cycles are walked once."""
+    up: dict[str, list[str]] = {}
+    down: dict[str, list[str]] = {}
+    for s, t in zip(links["source"], links["target"], strict=True):
+        up.setdefault(t, []).append(s)
+        down.setdefault(s, []).append(t)
+
+    def walk(start: str, edges: dict[str, list[str]]) -> list[str]:
+        seen: dict[str, None] = {}
+        queue = deque(edges.get(start, []))
+        while queue:
+            current = queue.popleft()
+            if current in seen or current == start:
+                continue
+            seen[current] = None
+            queue.extend(edges.get(current, []))
+        return list(seen)
+
+    return walk(node, up), walk(node, down)
+
+
+def chain_back(events: pd.DataFrame, links: pd.DataFrame, node: str) -> list[dict]:
+    """The chain from `node` back to an origin, one step per line, earliest source first.
+
+    Where an event cites several sources, the step follows the earliest of them.
+    Each step: id, outlet, date, how it cites ("cites it by id", "names the outlet",
+    "inferred: <reason>", or "origin").
+    """
+    by_id = events.set_index("id")
+    incoming: dict[str, list[tuple]] = {}
+    for r in links.itertuples(index=False):
+        incoming.setdefault(r.target, []).append(r)
+    steps, seen, current = [], set(), node
+    while current not in seen:
+        seen.add(current)
+        options = incoming.get(current, [])
+        if not options:
+            steps.append({"id": current, "how": "origin"})
+            break
+
+        def key(r):
+            start = by_id["date"].get(r.source)
+            return (
+                r.kind != "documented",
+                start if start is not None else pd.Timestamp.max.tz_localize("UTC"),
+            )
+
+        best = sorted(options, key=key)[0]
+        how = {
+            "id": "cites it",
+            "outlet": "names the outlet",
+            "external": "names a source not in the data",
+        }.get(best.via, f"inferred ({best.confidence:.0%}): {best.reason}")
+        steps.append({"id": current, "how": how})
+        current = best.source
+        if is_external(current):
+            steps.append({"id": current, "how": "cited, not in the data"})
+            break
+    out = []
+    for step in reversed(steps):
+        if step["id"] in by_id.index:
+            row = by_id.loc[step["id"]]
+            out.append(
+                {
+                    **step,
+                    "outlet": row["outlet"],
+                    "date": row["date"],
+                    "date_end": row["date_end"],
+                    "precision": row["date_precision"],
+                }
+            )
+        else:
+            out.append(
+                {
+                    **step,
+                    "outlet": step["id"].removeprefix(EXTERNAL_PREFIX),
+                    "date": None,
+                    "date_end": None,
+                    "precision": "",
+                }
+            )
+    return out
+
+
+def outlet_links(events: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """One row per outlet -> outlet pair: how many links, and how many of them documented."""
+    outlet = dict(zip(events["id"], events["outlet"], strict=True))
+    src = links["source"].map(lambda s: outlet.get(s, s.removeprefix(EXTERNAL_PREFIX)))
+    tgt = links["target"].map(outlet)
+    frame = pd.DataFrame(
+        {"source": src, "target": tgt, "documented": links["kind"] == "documented"}
+    ).dropna()
+    if frame.empty:
+        return pd.DataFrame(columns=["source", "target", "weight", "documented"])
+    grouped = frame.groupby(["source", "target"], sort=True)["documented"]
+    return grouped.agg(weight="size", documented="sum").reset_index()
+
+
+def attribution(events: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """Attribution decay along documented paths.
+
+    For each event reached from an origin by documented links: its hop, and whether it still
+    names an origin (by id or outlet) or only an intermediary. `decays` marks the events where
+    the original source stops being named although their own source named it.
+    """
+    documented = links[links["kind"] == "documented"]
+    depth = hops(events, documented)
+    roots = set(origins(events, documented))
+    by_id = events.set_index("id")
+    root_names = {normalize_key(by_id.loc[r, "outlet"]) for r in roots if r in by_id.index}
+    names_origin = {}
+    for r in events.itertuples(index=False):
+        entries = split_cites(r.cites)
+        names_origin[r.id] = r.id in roots or any(
+            e in roots or normalize_key(e) in root_names for e in entries
+        )
+    sources = documented_sources(events, documented)
+    rows = []
+    for r in events.itertuples(index=False):
+        cited = sources.get(r.id, [])
+        if not cited:
+            continue
+        parent_named = any(names_origin.get(c, False) for c in cited)
+        rows.append(
+            {
+                "id": r.id,
+                "hops": int(depth[events["id"] == r.id].iloc[0]),
+                "names_origin": names_origin[r.id],
+                "decays": parent_named and not names_origin[r.id],
+                "via": ", ".join(by_id.loc[c, "outlet"] for c in cited if c in by_id.index),
+            }
+        )
+    return pd.DataFrame(rows, columns=["id", "hops", "names_origin", "decays", "via"])

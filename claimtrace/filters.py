@@ -59,8 +59,10 @@ def day_bounds(filters: Filters, tz: str) -> tuple[pd.Timestamp | None, pd.Times
     return start, end
 
 
-def apply(case: Case, filters: Filters) -> View:
-    """Events whose date interval overlaps the range and whose values are among those chosen."""
+def apply(case: Case, filters: Filters, links: pd.DataFrame | None = None) -> View:
+    """Events whose date interval overlaps the range and whose values are among those chosen.
+
+    `links` replaces the case's documented links (e.g. documented plus inferred ones)."""
     events = case.events
     keep = pd.Series(True, index=events.index)
     start, end = day_bounds(filters, case.meta.timezone)
@@ -74,10 +76,17 @@ def apply(case: Case, filters: Filters) -> View:
             keep &= events[facet].isin(chosen)
     shown = events[keep].reset_index(drop=True)
     ids = set(shown["id"])
-    links = case.links[case.links["target"].isin(ids)]
+    links = case.links if links is None else links
+    links = links[links["target"].isin(ids)]
     # A link from an event the filters hide is kept out; externals cited by shown events stay.
     links = links[links["source"].isin(ids) | links["source"].str.startswith("external:")]
     externals = case.external_sources
     if len(externals):
         externals = externals[externals["id"].isin(set(links["source"]))]
     return View(shown, links.reset_index(drop=True), externals, int((~keep).sum()))
+
+
+def documented_only(view: View) -> View:
+    """The same view without inferred links: what every documented figure counts."""
+    links = view.links[view.links["kind"] == "documented"].reset_index(drop=True)
+    return View(view.events, links, view.externals, view.hidden)

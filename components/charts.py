@@ -1,26 +1,28 @@
-"""The two charts and the details of what is selected in them."""
+"""The two charts, linked: what is picked in one is highlighted in both, with its paths."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from claimtrace import analysis, schema
+from claimtrace import diffusion, schema
+from claimtrace.analysis import Story
 from claimtrace.dates import format_interval
-from claimtrace.figures.common import Options, value_label
-from claimtrace.figures.network import network_figure
+from claimtrace.figures.common import DIMENSION_LABELS, Options, value_label
+from claimtrace.figures.network import network_figure, outlet_network_figure
 from claimtrace.figures.timeline import cited_by_map, timeline_figure
 from claimtrace.filters import View
+from components import state
 from components.text import md, safe_url
 
 CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "scale": 2},
-    "modeBarButtonsToRemove": ["lasso2d"],
+    "modeBarButtonsToRemove": ["lasso2d", "autoScale2d"],
 }
 
 
 def selected_ids(*selections) -> tuple[str, ...]:
-    """Event ids picked in any chart (click, box or lasso)."""
+    """Event ids picked in any chart (click, box or lasso); external sources are left out."""
     out: dict[str, None] = {}
     for selection in selections:
         if not selection:
@@ -32,66 +34,100 @@ def selected_ids(*selections) -> tuple[str, ...]:
             custom = point.get("customdata")
             if isinstance(custom, list):
                 custom = custom[0] if custom else None
-            if isinstance(custom, str) and not custom.startswith("external:"):
+            if isinstance(custom, str) and not custom.startswith(diffusion.EXTERNAL_PREFIX):
                 out.setdefault(custom, None)
     return tuple(out)
 
 
-def render_timeline(view: View, options: Options, key: str):
+def _remember(chart_key: str) -> None:
+    """on_select: keep what the user picked. An empty selection (a re-drawn chart, a
+    double-click) does not clear it; the Clear button does."""
+    picked = selected_ids(st.session_state.get(chart_key))
+    if picked:
+        state.set_picked(picked)
+
+
+def highlighted(view: View, picked: tuple[str, ...]) -> tuple[str, ...]:
+    """The picked events and their paths: the chain back to the origin(s) and what they fed."""
+    out: dict[str, None] = dict.fromkeys(picked)
+    for event_id in picked:
+        up, down = diffusion.lineage(view.links, event_id)
+        out.update(dict.fromkeys(up))
+        out.update(dict.fromkeys(down))
+    return tuple(out)
+
+
+def render_timeline(view: View, options: Options, story: Story, key: str) -> None:
     st.subheader("Timeline", anchor=False)
     st.caption(
-        "One lane per "
-        + {"outlet_type": "outlet type", "country": "country", "language": "language"}[
-            options.lanes
-        ]
-        + "; shape = stance, colour = "
-        + options.colour.replace("_", " ")
-        + ". A bar is a date known only as a range. Click or drag to select events."
+        f"One lane per {DIMENSION_LABELS[options.lanes].lower()}; shape = stance, colour = "
+        f"{DIMENSION_LABELS[options.colour].lower()}. A bar is a date known only as a range. "
+        "Dashed lines mark milestones, hexagons the jumps into a new language. "
+        "Click a point or drag a box to pick events."
     )
-    fig = timeline_figure(
-        view.events, view.links, options, analysis.milestones(view.events, view.links)
-    )
-    return st.plotly_chart(
+    fig = timeline_figure(view.events, view.links, options, story)
+    chart_key = f"timeline-{key}"
+    st.plotly_chart(
         fig,
         width="stretch",
         theme=None,  # our own theme, so the screen matches the exported file
-        on_select="rerun",
-        selection_mode=("points", "box"),
-        key=f"timeline-{key}",
+        on_select=lambda: _remember(chart_key),
+        selection_mode=("points", "box", "lasso"),
+        key=chart_key,
         config=CONFIG,
     )
 
 
-def render_network(view: View, options: Options, key: str):
+def render_network(view: View, options: Options, story: Story, key: str, inferred: bool) -> None:
     st.subheader("Diffusion network", anchor=False)
+    mode = st.segmented_control(
+        "Network of",
+        ["Events", "Outlets"],
+        default="Events",
+        key="network_mode",
+        help="Events: one node per appearance. Outlets: one node per outlet, links weighted.",
+    )
+    dashed = " Dashed, lighter arrows are inferred links, not documented ones." if inferred else ""
+    if mode == "Outlets":
+        st.caption(
+            "One node per outlet (size: number of its events), at its first appearance; a line's "
+            "width counts the links between two outlets." + dashed
+        )
+        fig = outlet_network_figure(view.events, view.links, options)
+        st.plotly_chart(fig, width="stretch", theme=None, key=f"outlets-{key}", config=CONFIG)
+        return
     st.caption(
         "An arrow runs from the cited event to the one citing it; time runs left to right. "
-        "Squares at the bottom are sources cited but not in the data."
+        "Squares at the bottom are sources cited but not in the data." + dashed
     )
-    fig = network_figure(view.events, view.links, view.externals, options)
-    return st.plotly_chart(
+    fig = network_figure(view.events, view.links, view.externals, options, story)
+    chart_key = f"network-{key}"
+    st.plotly_chart(
         fig,
         width="stretch",
-        theme=None,  # our own theme, so the screen matches the exported file
-        on_select="rerun",
-        selection_mode=("points", "box"),
-        key=f"network-{key}",
+        theme=None,
+        on_select=lambda: _remember(chart_key),
+        selection_mode=("points", "box", "lasso"),
+        key=chart_key,
         config=CONFIG,
     )
 
 
-def render_details(view: View, ids: tuple[str, ...], tz: str) -> None:
-    """Details of the selected events: everything a journalist needs to check them."""
-    if not ids:
+def render_details(view: View, picked: tuple[str, ...], tz: str) -> None:
+    """Details of the picked events, with each one's chain back to its origin."""
+    events = view.events.set_index("id")
+    shown = [i for i in picked if i in events.index]
+    if not shown:
         st.info(
-            "Select events in either chart (click a point, or drag a box) to see their details here."
+            "Pick events in either chart (click a point, or drag a box) to see their details "
+            "and their path here."
         )
         return
-    events = view.events.set_index("id")
+    head, clear = st.columns([5, 1])
+    head.subheader(f"Picked: {len(shown)} event{'s' if len(shown) != 1 else ''}", anchor=False)
+    clear.button("Clear selection", on_click=state.clear_picked, key="clear-picked")
     cited_by = cited_by_map(view.events, view.links)
-    shown = [i for i in ids if i in events.index]
-    st.subheader(f"Selected: {len(shown)} event{'s' if len(shown) != 1 else ''}", anchor=False)
-    for event_id in shown[:20]:
+    for event_id in shown[:12]:
         r = events.loc[event_id]
         when = format_interval(r["date"], r["date_end"], r["date_precision"], tz)
         with st.container(border=True):
@@ -100,13 +136,18 @@ def render_details(view: View, ids: tuple[str, ...], tz: str) -> None:
             )
             if r["headline"]:
                 st.markdown(f"“{md(r['headline'])}”")
-            facts = [
-                f"Country: {md(value_label('country', r['country']))}",
-                f"Language: {md(value_label('language', r['language']))}",
-                f"Stance: {md(schema.label('stance', r['stance']) or 'not given')}",
-                f"Evidence: {md(schema.label('evidence', r['evidence']) or 'not given')}",
-            ]
-            st.caption(" · ".join(facts))
+            st.caption(
+                " · ".join(
+                    [
+                        f"Country: {md(value_label('country', r['country']))}",
+                        f"Language: {md(value_label('language', r['language']))}",
+                        f"Stance: {md(schema.label('stance', r['stance']) or 'not given')}",
+                        f"Evidence: {md(schema.label('evidence', r['evidence']) or 'not given')}",
+                        f"Date precision: {md(r['date_precision'])}",
+                        f"id {md(event_id)}, row {int(r['row'])}",
+                    ]
+                )
+            )
             if r["cites"]:
                 st.markdown(f"Cites: {md(r['cites'])}")
             if event_id in cited_by:
@@ -118,5 +159,16 @@ def render_details(view: View, ids: tuple[str, ...], tz: str) -> None:
                 st.caption(f"Link (not a web address, shown as text): {md(r['url'])}")
             if r["notes"]:
                 st.caption(f"Notes: {md(r['notes'])}")
-    if len(shown) > 20:
-        st.caption(f"… and {len(shown) - 20} more; see the table below.")
+            chain = diffusion.chain_back(view.events, view.links, event_id)
+            if len(chain) > 1:
+                lines = []
+                for step in chain:
+                    when = (
+                        format_interval(step["date"], step["date_end"], step["precision"], tz)
+                        if step["date"] is not None
+                        else "date unknown"
+                    )
+                    lines.append(f"1. **{md(step['outlet'])}**, {md(when)}: {md(step['how'])}")
+                st.markdown("**Path back to the origin**\n\n" + "\n".join(lines))
+    if len(shown) > 12:
+        st.caption(f"… and {len(shown) - 12} more; they are listed first in the table below.")

@@ -44,3 +44,16 @@ def load_bundled(path: str, mtime: float) -> Case:
 def load_upload(data: bytes, name: str, timezone: str) -> Case:
     """An uploaded file, keyed by its bytes, name and the time zone chosen for it."""
     return load_bytes(data, name, timezone=timezone)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def links_with_inferred(case_key: str, _case: Case, per_event: int, min_confidence: float):
+    """The case's documented links plus inferred ones, cached by the case's content key."""
+    import pandas as pd
+
+    from claimtrace.inference import infer_links
+
+    inferred = infer_links(
+        _case.events, _case.links, max_per_event=per_event, min_confidence=min_confidence
+    )
+    return pd.concat([_case.links, inferred], ignore_index=True)

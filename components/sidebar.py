@@ -126,6 +126,33 @@ def _ordered(events: pd.DataFrame, facet: str) -> list[str]:
     return sorted(present, key=lambda v: (v == "", value_label(facet, v)))
 
 
+@dataclass(frozen=True)
+class Inferred:
+    show: bool
+    per_event: int
+    min_confidence: float
+
+
+def render_inferred() -> Inferred:
+    """Inferred links: proposed sources for events that cite nothing; never counted as documented."""
+    st.sidebar.header("Inferred links")
+    show = st.sidebar.toggle(
+        "Show inferred links",
+        value=True,
+        key="inferred",
+        help="For claim-carrying events that cite nothing, ClaimTrace proposes likely sources "
+        "among earlier events (time lag, language, country, outlet types, headline similarity). "
+        "They are drawn dashed and lighter and never counted in documented figures.",
+    )
+    min_confidence = st.sidebar.slider(
+        "Minimum confidence", 0.0, 1.0, 0.3, 0.05, key="inferred_min", disabled=not show
+    )
+    per_event = st.sidebar.slider(
+        "Proposed sources per event", 1, 3, 1, key="inferred_per_event", disabled=not show
+    )
+    return Inferred(show, per_event, min_confidence)
+
+
 def render_display(case: Case) -> Options:
     """How the charts are laid out: lanes, colour, labels."""
     st.sidebar.header("Display")

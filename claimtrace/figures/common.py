@@ -31,7 +31,15 @@ class Options:
     colour: str = "language"  # marker colour by this column
     timezone: str = "UTC"
     labels: bool = True  # outlet names beside network nodes
-    selected: tuple[str, ...] = ()  # event ids to highlight; the rest fades
+    selected: tuple[str, ...] = ()  # event ids the user picked: ringed
+    highlight: tuple[str, ...] = ()  # ids kept bright (the picked and their paths); the rest fades
+
+    def bright(self, ids: pd.Series) -> np.ndarray:
+        """Opacity per event: 1 where highlighted (or nothing is), faded elsewhere."""
+        keep = set(self.highlight) | set(self.selected)
+        if not keep:
+            return np.ones(len(ids))
+        return np.where(ids.isin(keep), 1.0, theme.FADED_OPACITY)
 
 
 def value_label(column: str, value: str) -> str:

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from claimtrace import diffusion
+from claimtrace.analysis import Story
 from claimtrace.figures import theme
 from claimtrace.figures.common import (
     DIMENSION_LABELS,
@@ -24,7 +25,7 @@ from claimtrace.figures.common import (
     short,
     value_label,
 )
-from claimtrace.figures.timeline import cited_by_map
+from claimtrace.figures.timeline import add_jump_rings, cited_by_map
 
 EXTERNAL_LANE = "Cited, not in the data"
 LABEL_LIMIT = 120  # above this many nodes, only origins and hubs are labelled
@@ -67,9 +68,12 @@ def network_figure(
     links: pd.DataFrame,
     externals: pd.DataFrame,
     options: Options,
+    story: Story | None = None,
     title: str = "",
 ) -> go.Figure:
-    """The diffusion network figure. The same builder serves the page and every export."""
+    """The diffusion network figure. The same builder serves the page and every export.
+
+    Links of kind "inferred" are drawn dashed and lighter; `story` adds the jump rings."""
     used = set(links["source"])
     externals = externals[externals["id"].isin(used)] if len(externals) else externals
     fig = go.Figure()
@@ -92,13 +96,16 @@ def network_figure(
     pos = pos.set_index("id")
     visible = links[links["source"].isin(pos.index) & links["target"].isin(pos.index)]
     selected = set(options.selected)
+    bright = set(options.highlight) | selected
 
     for i, (y0, y1) in enumerate(lanes.bounds):
         if i % 2 == 0:
             fig.add_hrect(y0=y0, y1=y1, fillcolor=theme.LANE_SHADE, line_width=0, layer="below")
 
-    _edges(fig, visible, pos, selected)
+    _edges(fig, visible, pos, bright)
     _nodes(fig, events, links, pos, options, selected)
+    if story:
+        add_jump_rings(fig, story.crossings, events, pos.loc[events["id"]].reset_index())
     ticks = [esc(value_label(options.lanes, v)) for v in lanes.values]
     tickvals = list(lanes.centers)
     if len(externals):
@@ -154,7 +161,8 @@ def _edges(fig: go.Figure, links: pd.DataFrame, pos: pd.DataFrame, selected: set
         if part.empty:
             continue
         if selected:
-            touched = part["source"].isin(selected) | part["target"].isin(selected)
+            # A link stays bright when both its ends do: the highlighted path.
+            touched = part["source"].isin(selected) & part["target"].isin(selected)
             groups = [(part[touched], 1.0, True), (part[~touched], theme.FADED_OPACITY, False)]
         else:
             groups = [(part, 0.75, True)]
@@ -197,6 +205,36 @@ def _edges(fig: go.Figure, links: pd.DataFrame, pos: pd.DataFrame, selected: set
                     name=f"{name} direction",
                 )
             )
+            fig.add_trace(_edge_hover(group, pos, kind, name))
+
+
+def _edge_hover(links: pd.DataFrame, pos: pd.DataFrame, kind: str, name: str) -> go.Scatter:
+    """Invisible points mid-link that say what the link is when hovered."""
+    sx, sy = pos.loc[links["source"], "x"].to_numpy(), pos.loc[links["source"], "y"].to_numpy()
+    tx, ty = pos.loc[links["target"], "x"].to_numpy(), pos.loc[links["target"], "y"].to_numpy()
+    texts = []
+    for r in links.itertuples(index=False):
+        source = esc(short(str(r.source).removeprefix("external:"), 40))
+        target = esc(short(str(r.target), 40))
+        if kind == "inferred":
+            texts.append(
+                f"<b>Inferred link</b> ({r.confidence:.0%}), not documented<br>{source} → {target}"
+                f"<br><i>{esc(r.reason)}</i>"
+            )
+        else:
+            how = {"outlet": " (names the outlet)", "external": " (not in the data)"}.get(r.via, "")
+            texts.append(f"<b>Documented</b>: {target} cites {source}{how}")
+    return go.Scatter(
+        x=sx + (tx - sx) / 2,
+        y=(sy + ty) / 2,
+        mode="markers",
+        marker={"size": 10, "color": "rgba(0,0,0,0)"},
+        hovertext=texts,
+        hovertemplate="%{hovertext}<extra></extra>",
+        showlegend=False,
+        legendgroup=kind,
+        name=f"{name} details",
+    )
 
 
 def _nodes(
@@ -222,11 +260,7 @@ def _nodes(
         ],
         dtype=object,
     )
-    opacity = (
-        np.where(events["id"].isin(selected), 1.0, theme.FADED_OPACITY)
-        if selected
-        else np.ones(len(events))
-    )
+    opacity = options.bright(events["id"])
     groups = colour_groups(events, dim)
     for name, colour, mask in groups:
         fig.add_trace(
@@ -306,3 +340,107 @@ def _external_nodes(fig: go.Figure, externals: pd.DataFrame, pos: pd.DataFrame) 
             hovertemplate="%{hovertext}<extra></extra>",
         )
     )
+
+
+def outlet_network_figure(
+    events: pd.DataFrame, links: pd.DataFrame, options: Options, title: str = ""
+) -> go.Figure:
+    """One node per outlet, placed at its first appearance in its most common lane; weighted
+    edges outlet -> outlet (solid where at least one link is documented, dashed where all are
+    inferred)."""
+    fig = go.Figure()
+    if events.empty:
+        fig.update_layout(**theme.base_layout(360))
+        fig.add_annotation(text="No events match the filters", showarrow=False, x=0.5, y=0.5,
+                           xref="paper", yref="paper")  # fmt: skip
+        return fig
+    lane_column = options.lanes
+    firsts = events.sort_values(["date", "row"]).groupby("outlet", sort=False)
+    outlets = pd.DataFrame(
+        {
+            "outlet": list(firsts.groups),
+            "date": firsts["date"].first().reindex(list(firsts.groups)).to_numpy(),
+            "date_end": firsts["date_end"].first().reindex(list(firsts.groups)).to_numpy(),
+            lane_column: firsts[lane_column]
+            .agg(lambda v: v.mode().iloc[0])
+            .reindex(list(firsts.groups))
+            .to_numpy(),
+            options.colour: firsts[options.colour]
+            .agg(lambda v: v.mode().iloc[0])
+            .reindex(list(firsts.groups))
+            .to_numpy(),
+            "events": firsts.size().reindex(list(firsts.groups)).to_numpy(),
+        }
+    )
+    outlets["id"] = outlets["outlet"]
+    outlets["row"] = range(len(outlets))
+    for column in ("outlet_type", "country", "language", "stance", "evidence"):
+        if column not in outlets:
+            outlets[column] = ""
+    pairs = diffusion.outlet_links(events, links)
+    pairs = pairs[pairs["source"].isin(outlets["outlet"]) & pairs["target"].isin(outlets["outlet"])]
+    lanes = lay_out(outlets, lane_column, options.timezone, gap=1 / 8, pitch=17, min_lane=34)
+    pos = lanes.pos.copy()
+    pos.index = outlets["outlet"].to_numpy()
+    fig.update_layout(**theme.base_layout(int(lanes.height + (50 if title else 20) + 70)))
+    for i, (y0, y1) in enumerate(lanes.bounds):
+        if i % 2 == 0:
+            fig.add_hrect(y0=y0, y1=y1, fillcolor=theme.LANE_SHADE, line_width=0, layer="below")
+    top = max(int(pairs["weight"].max()), 1) if len(pairs) else 1
+    for documented, dash, colour in (
+        (True, "solid", theme.DOCUMENTED_EDGE),
+        (False, "dash", theme.INFERRED_EDGE),
+    ):
+        part = pairs[(pairs["documented"] > 0) == documented]
+        for r in part.itertuples(index=False):
+            fig.add_trace(
+                go.Scatter(
+                    x=[pos.loc[r.source, "x"], pos.loc[r.target, "x"]],
+                    y=[pos.loc[r.source, "y"], pos.loc[r.target, "y"]],
+                    mode="lines",
+                    line={"color": colour, "width": 1 + 4 * r.weight / top, "dash": dash},
+                    opacity=0.7,
+                    hovertext=f"{esc(r.source)} → {esc(r.target)}: {r.weight} link(s), {r.documented} documented",
+                    hoverinfo="text",
+                    showlegend=False,
+                )
+            )
+    groups = colour_groups(outlets, options.colour)
+    for name, colour, mask in groups:
+        sub = outlets[mask]
+        fig.add_trace(
+            go.Scatter(
+                x=pos["x"][mask],
+                y=pos["y"][mask],
+                mode="markers+text" if options.labels else "markers",
+                text=[esc(short(o, 26)) for o in sub["outlet"]],
+                textposition="middle right",
+                textfont={"size": theme.SMALL_SIZE, "color": theme.TEXT},
+                marker={
+                    "color": colour,
+                    "size": 8 + 3 * np.sqrt(sub["events"].to_numpy()),
+                    "line": {"color": theme.MARKER_LINE, "width": 1},
+                },
+                name=esc(name),
+                legendgroup=f"colour-{name}",
+                legendgrouptitle_text=DIMENSION_LABELS[options.colour]
+                if name == groups[0][0]
+                else None,
+                hovertext=[
+                    f"<b>{esc(o)}</b><br>{n} event(s)"
+                    for o, n in zip(sub["outlet"], sub["events"], strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(tickvals=lanes.centers, ticktext=[esc(value_label(lane_column, v)) for v in lanes.values],
+                     range=[lanes.height, 0], showgrid=False, zeroline=False, fixedrange=True)  # fmt: skip
+    fig.update_xaxes(title_text=f"First appearance ({esc(options.timezone)})", gridcolor=theme.GRID)
+    fig.update_layout(
+        title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01}
+        if title
+        else None,
+        hovermode="closest",
+        legend={"traceorder": "grouped"},
+    )
+    return fig

@@ -70,10 +70,12 @@ INTERVAL_OPACITY = 0.35
 INTERVAL_WIDTH = 7
 
 MILESTONE_COLOUR = "#57606a"
+JUMP_COLOUR = "#000000"
 STATUS_COLOURS = {
     "uncorroborated": "#F0E442",
     "denied": "#56B4E9",
     "debunked": "#0072B2",
+    "debunked and denied": "#0072B2",
     "confirmed": "#009E73",
 }
 

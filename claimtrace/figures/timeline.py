@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from claimtrace import diffusion, schema
-from claimtrace.analysis import Milestone, describe_first
+from claimtrace.analysis import Milestone, Story, describe_first
 from claimtrace.figures import theme
 from claimtrace.figures.common import (
     DIMENSION_LABELS,
@@ -24,6 +24,14 @@ from claimtrace.figures.common import (
 )
 
 COUNT_PANEL = 150  # pixels of the cumulative count beneath the lanes
+STATUS_PANEL = 52  # pixels of the claim-status band
+STATUS_LABELS = {
+    "uncorroborated": "Uncorroborated",
+    "denied": "Denied",
+    "confirmed": "Confirmed",
+    "debunked": "Debunked",
+    "debunked and denied": "Debunked and denied",
+}
 
 
 def cited_by_map(events: pd.DataFrame, links: pd.DataFrame) -> dict[str, list[str]]:
@@ -44,17 +52,25 @@ def timeline_figure(
     events: pd.DataFrame,
     links: pd.DataFrame,
     options: Options,
-    milestones: list[Milestone] = (),
+    story: Story | None = None,
     title: str = "",
 ) -> go.Figure:
-    """The timeline figure. The same builder serves the page and every export."""
+    """The timeline figure. The same builder serves the page and every export.
+
+    `story` (analysis.story) adds the milestones, the jumps and the claim-status band.
+    """
+    milestones = story.milestones if story else []
     lanes = timeline_lanes(events, options) if len(events) else None
-    top = 120 if milestones else 50
+    top = 50 + 20 * len(milestones) if milestones else 50
     lanes_px = lanes.height if lanes else 300
-    height = int(top + lanes_px + 40 + COUNT_PANEL + 60)
-    share = lanes_px / (lanes_px + COUNT_PANEL)
+    panels = lanes_px + COUNT_PANEL + STATUS_PANEL
+    height = int(top + panels + 60 + 60)
     fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[share, 1 - share], vertical_spacing=0.035
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[lanes_px / panels, STATUS_PANEL / panels, COUNT_PANEL / panels],
+        vertical_spacing=0.025,
     )
     fig.update_layout(**theme.base_layout(height))
     fig.update_layout(
@@ -83,7 +99,7 @@ def timeline_figure(
     hover = np.array(hover_texts(events, tz, cited_by_map(events, links)), dtype=object)
     selected = set(options.selected)
     is_selected = events["id"].isin(selected).to_numpy()
-    opacity = np.where(is_selected, 1.0, theme.FADED_OPACITY) if selected else np.ones(len(events))
+    opacity = options.bright(events["id"])
 
     # Alternate lanes shaded, so the eye can follow a lane across the page.
     for i, (y0, y1) in enumerate(lanes.bounds):
@@ -152,6 +168,9 @@ def timeline_figure(
         _stance_legend(fig, events)
     if selected:
         _selection_rings(fig, pos[is_selected])
+    if story:
+        _jumps(fig, story.crossings, events, pos)
+        _status_band(fig, story.status, events, tz)
     _cumulative(fig, events, tz)
     _milestones(fig, milestones, events, tz)
 
@@ -166,16 +185,29 @@ def timeline_figure(
         col=1,
     )
     fig.update_yaxes(
+        tickvals=[0.5],
+        ticktext=["Claim status"],
+        range=[0, 1],
+        showgrid=False,
+        zeroline=False,
+        fixedrange=True,
+        row=2,
+        col=1,
+    )
+    fig.update_yaxes(
         title_text="Appearances",
         title_font_size=theme.SMALL_SIZE,
         rangemode="tozero",
         fixedrange=True,
         gridcolor=theme.GRID,
-        row=2,
+        row=3,
         col=1,
     )
+    # The status row holds only shapes: without an explicit type its axis would not be a date axis.
+    fig.update_xaxes(type="date")
     fig.update_xaxes(showgrid=True, gridcolor=theme.GRID, row=1, col=1)
-    fig.update_xaxes(title_text=f"Date ({esc(tz)})", gridcolor=theme.GRID, row=2, col=1)
+    fig.update_xaxes(showgrid=False, row=2, col=1)
+    fig.update_xaxes(title_text=f"Date ({esc(tz)})", gridcolor=theme.GRID, row=3, col=1)
     return fig
 
 
@@ -264,7 +296,7 @@ def _cumulative(fig: go.Figure, events: pd.DataFrame, tz: str) -> None:
             legendgrouptitle_text="Appearances so far",
             hovertemplate="%{y} may have appeared by %{x}<extra></extra>",
         ),
-        row=2,
+        row=3,
         col=1,
     )
     fig.add_trace(
@@ -279,9 +311,98 @@ def _cumulative(fig: go.Figure, events: pd.DataFrame, tz: str) -> None:
             legendgroup="count",
             hovertemplate="%{y} surely appeared by %{x}<extra></extra>",
         ),
-        row=2,
+        row=3,
         col=1,
     )
+
+
+def _jumps(fig: go.Figure, crossings: list[dict], events: pd.DataFrame, pos: pd.DataFrame) -> None:
+    """Rings around the events where the claim first entered a new language or left state media.
+
+    Country jumps are listed in the analysis tables rather than drawn: there are too many."""
+    add_jump_rings(fig, crossings, events, pos, row=1)
+
+
+def add_jump_rings(
+    fig: go.Figure, crossings: list[dict], events: pd.DataFrame, pos, row=None
+) -> None:
+    drawn = [c for c in crossings if c["kind"] in ("language", "state_to_independent")]
+    if not drawn:
+        return
+    where = pd.Series(range(len(events)), index=events["id"].to_numpy())
+    xs, ys, texts = [], [], []
+    for c in drawn:
+        for event_id in c["events"]:
+            if event_id not in where.index:
+                continue
+            i = where[event_id]
+            xs.append(pos["x"].iloc[i])
+            ys.append(pos["y"].iloc[i])
+            to = (
+                value_label("language", c["to"]) if c["kind"] == "language" else "independent media"
+            )
+            tie = " (tie)" if len(c["events"]) > 1 else ""
+            texts.append(
+                f"<b>Jump</b>: first in {esc(to)}{tie}<br>{c['hops']} hop(s), "
+                f"{c['elapsed_hours']:,.0f} h after the first appearance"
+            )
+    trace = go.Scatter(
+        x=xs,
+        y=ys,
+        mode="markers",
+        marker={
+            "symbol": "hexagon-open",
+            "size": theme.MARKER_SIZE + 9,
+            "color": theme.JUMP_COLOUR,
+            "line": {"width": 1.6},
+        },
+        name="jump into a new language<br>or out of state media",
+        legendgroup="jump",
+        legendgrouptitle_text="Crossings",
+        hovertext=texts,
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+    if row:
+        fig.add_trace(trace, row=row, col=1)
+    else:
+        fig.add_trace(trace)
+
+
+def _status_band(fig: go.Figure, status: list[dict], events: pd.DataFrame, tz: str) -> None:
+    """Coloured segments: the claim's status from each change to the next, labelled with the
+    event behind it. A change dated by an interval starts with a paler stretch until it is sure."""
+    if not status:
+        return
+    end = to_axis(events["date_end"], tz).max()
+    by_id = events.set_index("id")["outlet"]
+    for i, change in enumerate(status):
+        x0 = change["date"].tz_convert(tz).tz_localize(None)
+        sure = change["by"].tz_convert(tz).tz_localize(None)
+        x1 = status[i + 1]["date"].tz_convert(tz).tz_localize(None) if i + 1 < len(status) else end
+        colour = theme.STATUS_COLOURS.get(change["status"], theme.OTHER_COLOUR)
+        if x1 <= x0:
+            continue
+        if change["status"] != "uncorroborated" and sure > x0:
+            fig.add_shape(type="rect", x0=x0, x1=min(sure, x1), y0=0.05, y1=0.95, fillcolor=colour,
+                          opacity=0.35, line_width=0, row=2, col=1)  # fmt: skip
+            x0_solid = min(sure, x1)
+        else:
+            x0_solid = x0
+        fig.add_shape(type="rect", x0=x0_solid, x1=x1, y0=0.05, y1=0.95, fillcolor=colour,
+                      line_width=0, row=2, col=1)  # fmt: skip
+        who = by_id.get(change["event"], "")
+        fig.add_annotation(
+            x=x0,
+            # Alternate rows, so labels of changes close in time do not cover each other.
+            y=0.5 if len(status) == 1 else (0.8, 0.5, 0.2)[i % 3],
+            xref="x2",
+            yref="y2",
+            text=f"<b>{STATUS_LABELS.get(change['status'], esc(change['status']))}</b> ({esc(who)})",
+            showarrow=False,
+            xanchor="left",
+            font={"size": theme.SMALL_SIZE, "color": theme.TEXT},
+            bgcolor="rgba(255,255,255,0.75)",
+        )
 
 
 def _milestones(fig: go.Figure, milestones: list[Milestone], events: pd.DataFrame, tz: str) -> None:

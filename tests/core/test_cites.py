@@ -156,6 +156,15 @@ def test_self_citation_is_ignored_with_a_warning(case_of, rows) -> None:
     assert list(hops(case.events, case.links)) == [0]
 
 
+@pytest.mark.filterwarnings("error")
+def test_dropped_links_raise_no_pandas_warning(case_of) -> None:
+    # A self-citation and a repeat ("t1" and "TASS" both mean t1) drop links; selecting the
+    # external ones afterwards once made pandas warn about reindexing a boolean key.
+    case = case_of(*TASS_DAY[:1], ("b", "2022-08-05", "Bild", "b; t1; TASS; AFP"))
+    assert link_set(case) == {("t1", "b", "id"), ("external:AFP", "b", "external")}
+    assert list(case.external_sources["id"]) == ["external:AFP"]
+
+
 def test_a_cycle_is_warned_drawn_and_has_no_origin(case_of) -> None:
     case = case_of(
         ("A", "2022-08-04 10:00", "TASS", "B"),

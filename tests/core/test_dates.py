@@ -204,6 +204,15 @@ def test_parse_dates_keeps_the_index_and_parses_repeats_alike() -> None:
     assert str(out["start"].dt.tz) == "UTC"
 
 
+@pytest.mark.parametrize(
+    "values", [[], [None, None], ["someday"], ["2022-08-04"]], ids=["none", "blank", "bad", "good"]
+)
+def test_parse_dates_columns_are_always_utc(values: list) -> None:
+    # An all-blank date_end column once came back tz-naive, and comparing it with date raised.
+    out = parse_dates(pd.Series(values, dtype=object), "Europe/Zurich")
+    assert str(out["start"].dtype) == str(out["end"].dtype) == "datetime64[ns, UTC]"
+
+
 def test_parse_dates_of_an_empty_column() -> None:
     out = parse_dates(pd.Series([], dtype=object), "UTC")
     assert out.empty

@@ -44,8 +44,9 @@ def test_timeline_draws_uncertain_dates_as_bars(case):
 
 
 def test_timeline_annotates_milestones_with_ties(case):
-    ms = analysis.milestones(case.events, case.links)
-    fig = timeline_figure(case.events, case.links, Options(), ms)
+    fig = timeline_figure(
+        case.events, case.links, Options(), analysis.story(case.events, case.links)
+    )
     texts = " ".join(a.text for a in fig.layout.annotations)
     assert "First in English" in texts
     assert "Daily Mail" in texts and "New York Post" in texts

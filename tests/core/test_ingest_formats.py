@@ -165,7 +165,7 @@ def make(make_csv, make_xlsx, make_json, make_jsonl):
 
 @pytest.mark.parametrize(
     ("fmt", "option", "delimiter_name", "encoding", "delimiter"),
-    [pytest.param(*c, id=f"{c[0]}-{c[2] or c[1]}-{c[3] or 'binary'}") for c in CSV_CASES]
+    [pytest.param(*c, id=f"csv-{c[3]}-{c[2]}") for c in CSV_CASES]
     + [pytest.param(*c, id=f"{c[0]}-{c[1]}") for c in OTHER_CASES],
 )
 def test_every_format_loads_the_same_events(

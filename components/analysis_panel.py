@@ -1,0 +1,116 @@
+"""Who was first, where the claim jumped, its status over time and where attribution decays."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from claimtrace import diffusion
+from claimtrace.analysis import Story
+from claimtrace.dates import format_interval
+from claimtrace.figures.common import value_label
+from claimtrace.figures.stance import stance_figure
+from claimtrace.figures.timeline import STATUS_LABELS
+from claimtrace.filters import View
+
+
+def _outlets(view: View, ids) -> str:
+    names = view.events.set_index("id").loc[list(ids), "outlet"]
+    return " or ".join(dict.fromkeys(names))
+
+
+def render_analysis(view: View, documented: pd.DataFrame, story: Story, tz: str) -> None:
+    st.subheader("Who was first, and how it spread", anchor=False)
+    st.caption(
+        "From documented links only. Dates are intervals: where the earliest events cannot be put "
+        "in order, all are named (a tie). An event citing another of the same group cannot be first."
+    )
+    firsts, jumps, status, decay = st.tabs(["Firsts", "Jumps", "Claim status", "Attribution decay"])
+    with firsts:
+        column = st.radio(
+            "First by",
+            ["language", "country", "outlet_type"],
+            format_func=lambda c: {
+                "language": "Language",
+                "country": "Country",
+                "outlet_type": "Outlet type",
+            }[c],
+            horizontal=True,
+            key="firsts_by",
+        )
+        rows = []
+        for value, first in diffusion.firsts_by(view.events, documented, column).items():
+            rows.append(
+                {
+                    column.replace("_", " "): value_label(column, value),
+                    "first": _outlets(view, first.ids),
+                    "when": format_interval(first.start, first.end, "interval", tz),
+                    "tie": f"tie of {len(first.ids)}" if first.is_tie else "",
+                    "_start": first.start,
+                }
+            )
+        table = pd.DataFrame(rows)
+        if len(table):
+            table = table.sort_values("_start").drop(columns="_start")
+        st.dataframe(table, hide_index=True, width="stretch", key="firsts-table")
+    with jumps:
+        rows = [
+            {
+                "jump": {
+                    "language": "new language",
+                    "country": "new country",
+                    "state_to_independent": "out of state media",
+                }[c["kind"]],
+                "from": value_label(
+                    c["kind"] if c["kind"] != "state_to_independent" else "outlet_type", c["from"]
+                )
+                if c["from"] != "state"
+                else "state outlets",
+                "to": value_label(
+                    c["kind"] if c["kind"] != "state_to_independent" else "outlet_type", c["to"]
+                ),
+                "first there": _outlets(view, c["events"]),
+                "hops": c["hops"],
+                "hours after first appearance": c["elapsed_hours"],
+            }
+            for c in story.crossings
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="jumps-table")
+    with status:
+        rows = [
+            {
+                "status": STATUS_LABELS.get(c["status"], c["status"]),
+                "from": format_interval(c["date"], c["by"], "interval", tz),
+                "because of": _outlets(view, [c["event"]]),
+            }
+            for c in story.status
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="status-table")
+        st.markdown("**Share of repeating, questioning and rejecting events, per day**")
+        st.plotly_chart(
+            stance_figure(view.events, tz), width="stretch", theme=None, key="stance-chart"
+        )
+    with decay:
+        table = diffusion.attribution(view.events, documented)
+        with_inferred = diffusion.hops(view.events, view.links)
+        hop_map = dict(zip(view.events["id"], with_inferred, strict=True))
+        if len(table):
+            by_id = view.events.set_index("id")
+            table = table.assign(
+                outlet=table["id"].map(by_id["outlet"]),
+                **{"hops with inferred": table["id"].map(hop_map)},
+                **{"still names the origin": table["names_origin"].map({True: "yes", False: "no"})},
+            )
+            decays = table[table["decays"]]
+            st.markdown(
+                f"**{len(decays)} of {len(table)}** events reached by documented links stop naming "
+                "the original source: they cite only an intermediary."
+            )
+            st.dataframe(
+                table[["outlet", "hops", "hops with inferred", "still names the origin", "via"]],
+                hide_index=True,
+                width="stretch",
+                key="decay-table",
+            )
+        else:
+            st.caption("No documented links among the events shown.")

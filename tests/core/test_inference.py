@@ -1,0 +1,336 @@
+"""Inferred links: likely sources for claim-carrying events that name none (see inference.py)."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from claimtrace import diffusion
+from claimtrace.inference import MAX_CANDIDATES, infer_links
+from claimtrace.ingest import load_path
+
+DAY = pd.Timedelta(days=1)
+
+
+def events_of(*rows: dict) -> pd.DataFrame:
+    """An events frame as the loader makes it, from dicts with id and date (plus any column).
+
+    `date` is an ISO string; `date_end` defaults to one minute later (minute precision).
+    """
+    records = []
+    for number, r in enumerate(rows, start=2):
+        date = pd.Timestamp(r["date"], tz="UTC")
+        end = (
+            pd.Timestamp(r["date_end"], tz="UTC")
+            if "date_end" in r
+            else date + pd.Timedelta(1, "min")
+        )
+        records.append(
+            {
+                "id": r["id"],
+                "date": date,
+                "date_end": end,
+                "outlet": r.get("outlet", r["id"]),
+                "outlet_type": r.get("outlet_type", ""),
+                "country": r.get("country", ""),
+                "language": r.get("language", ""),
+                "headline": r.get("headline", ""),
+                "url": "",
+                "cites": r.get("cites", ""),
+                "stance": r.get("stance", "repeats"),
+                "evidence": "",
+                "notes": "",
+                "date_precision": "minute",
+                "row": number,
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def infer(events: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    links, _, _ = diffusion.resolve_cites(events)
+    return infer_links(events, links, **kwargs)
+
+
+def pairs(inferred: pd.DataFrame) -> list[tuple[str, str]]:
+    return list(zip(inferred["source"], inferred["target"], strict=True))
+
+
+HEADLINE = "North Korea offers Russia 100,000 volunteers for the war in Ukraine"
+
+
+@pytest.fixture
+def obvious() -> pd.DataFrame:
+    """`target` is an English tabloid story; `twin` ran the same story an hour earlier."""
+    return events_of(
+        {
+            "id": "old-en",
+            "date": "2022-07-20 09:00",
+            "language": "en",
+            "country": "GB",
+            "headline": "Grain deal talks resume in Istanbul",
+        },
+        {
+            "id": "german",
+            "date": "2022-08-05 06:00",
+            "language": "de",
+            "country": "DE",
+            "outlet_type": "broadsheet",
+            "headline": "Nordkorea bietet Russland angeblich Freiwillige an",
+        },
+        {
+            "id": "twin",
+            "date": "2022-08-05 08:00",
+            "language": "en",
+            "country": "GB",
+            "outlet_type": "tabloid",
+            "headline": "North Korea 'offers Russia 100,000 volunteers' for war in Ukraine",
+        },
+        {
+            "id": "target",
+            "date": "2022-08-05 09:00",
+            "language": "en",
+            "country": "GB",
+            "outlet_type": "tabloid",
+            "headline": HEADLINE,
+        },
+    )
+
+
+def test_the_obvious_source_is_the_top_link(obvious):
+    inferred = infer(obvious, max_per_event=3)
+    mine = inferred[inferred["target"] == "target"]
+    assert mine["source"].iloc[0] == "twin"
+    assert mine["confidence"].iloc[0] > mine["confidence"].iloc[1]
+    assert mine["confidence"].iloc[0] > 0.9
+    reason = mine["reason"].iloc[0]
+    assert reason.startswith("1 hour earlier, same language (en), same country (GB)")
+    assert "headline 0." in reason or "headline 1.00" in reason
+
+
+def test_columns_kind_and_confidence_range(obvious):
+    inferred = infer(obvious)
+    assert tuple(inferred.columns) == diffusion.LINK_COLUMNS
+    assert not inferred.empty
+    assert set(inferred["kind"]) == {"inferred"}
+    assert set(inferred["via"]) == {"inferred"}
+    assert set(inferred["entry"]) == {""}
+    assert inferred["confidence"].between(0, 1, inclusive="right").all()
+    assert inferred["confidence"].gt(0).all()
+    # A share next to the "source outside the data" pseudo-candidate: never sums to 1.
+    assert inferred.groupby("target")["confidence"].sum().lt(1).all()
+    assert not inferred["reason"].str.contains("\n").any()
+
+
+@pytest.mark.parametrize("cites", ["twin", "German", "TASS"], ids=["id", "outlet", "external"])
+def test_an_event_that_names_a_source_gets_no_inferred_link(obvious, cites):
+    events = obvious.copy()
+    events.loc[events["id"] == "target", "cites"] = cites
+    events.loc[events["id"] == "german", "outlet"] = "German"
+    inferred = infer(events, max_per_event=5)
+    assert "target" not in set(inferred["target"])
+
+
+@pytest.mark.parametrize("stance", ["debunks", "denies", "context"])
+def test_events_that_reject_the_claim_are_neither_target_nor_source(obvious, stance):
+    events = obvious.copy()
+    events.loc[events["id"] == "twin", "stance"] = stance
+    inferred = infer(events, max_per_event=5)
+    assert "twin" not in set(inferred["source"]) | set(inferred["target"])
+
+
+def test_a_lone_weak_candidate_gets_low_confidence():
+    events = events_of(
+        {"id": "old", "date": "2022-07-01 10:00", "language": "ru", "headline": "Урожай"},
+        {"id": "new", "date": "2022-08-05 10:00", "language": "en", "headline": HEADLINE},
+    )
+    inferred = infer(events)
+    assert pairs(inferred) == [("old", "new")]
+    assert inferred["confidence"].iloc[0] < 0.05
+    assert inferred["reason"].iloc[0].startswith("35 days earlier;")
+
+
+def test_links_never_point_forward_in_time(obvious):
+    inferred = infer(obvious, max_per_event=10)
+    start = dict(zip(obvious["id"], obvious["date"], strict=True))
+    assert len(inferred) > 0
+    assert all(start[s] <= start[t] for s, t in pairs(inferred))
+
+
+def test_an_earlier_interval_that_overlaps_counts_with_zero_lag():
+    events = events_of(
+        {"id": "month", "date": "2022-08-01", "date_end": "2022-09-01", "headline": HEADLINE},
+        {"id": "later", "date": "2022-08-20 12:00", "headline": HEADLINE},
+        {"id": "after", "date": "2022-09-10 12:00", "headline": "Something else entirely"},
+    )
+    inferred = infer(events, max_per_event=1)
+    reasons = dict(zip(pairs(inferred), inferred["reason"], strict=True))
+    assert reasons[("month", "later")].startswith("dates overlap")
+    # `after` cannot be anyone's source: it started after both.
+    assert "after" not in set(inferred["source"])
+
+
+def union_graph(events: pd.DataFrame, inferred: pd.DataFrame) -> nx.DiGraph:
+    links, _, _ = diffusion.resolve_cites(events)
+    inner = links[links["source"].isin(set(events["id"]))]
+    graph = nx.DiGraph(pairs(inner))
+    graph.add_edges_from(pairs(inferred))
+    return graph
+
+
+CYCLE_CASES = {
+    # Same start: `a` is cited by `b`, so `b` must not be proposed as `a`'s source.
+    "descendant": [
+        {"id": "a", "date": "2022-08-05", "date_end": "2022-08-06", "headline": HEADLINE},
+        {
+            "id": "b",
+            "date": "2022-08-05",
+            "date_end": "2022-08-06",
+            "headline": HEADLINE,
+            "cites": "a",
+        },
+    ],
+    # Two undocumented events of the same day, each a candidate for the other.
+    "mutual": [
+        {"id": "a", "date": "2022-08-05", "date_end": "2022-08-06", "headline": HEADLINE},
+        {"id": "b", "date": "2022-08-05", "date_end": "2022-08-06", "headline": HEADLINE},
+        {"id": "c", "date": "2022-08-05", "date_end": "2022-08-06", "headline": HEADLINE},
+    ],
+    # A documented link backward in time: `p` cites `q`, which started later.
+    "backward": [
+        {"id": "p", "date": "2022-08-01 10:00", "headline": HEADLINE, "cites": "q"},
+        {"id": "q", "date": "2022-08-03 10:00", "headline": HEADLINE},
+        {"id": "r", "date": "2022-08-04 10:00", "headline": HEADLINE, "cites": "p"},
+        {"id": "s", "date": "2022-08-05 10:00", "headline": HEADLINE},
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(CYCLE_CASES))
+def test_no_inferred_link_closes_a_circle(name):
+    events = events_of(*CYCLE_CASES[name])
+    inferred = infer(events, max_per_event=5)
+    assert nx.is_directed_acyclic_graph(union_graph(events, inferred))
+    if name == "descendant":
+        assert ("b", "a") not in pairs(inferred)
+    if name == "mutual":
+        # One direction per pair; on a tie, the earlier row is the source.
+        assert sorted(pairs(inferred)) == [("a", "b"), ("a", "c"), ("b", "c")]
+    if name == "backward":
+        assert ("p", "q") not in pairs(inferred) and ("r", "q") not in pairs(inferred)
+        assert set(inferred["target"]) <= {"q", "s"}
+
+
+def test_the_same_input_gives_the_same_output(obvious):
+    first = infer(obvious, max_per_event=3)
+    assert first.equals(infer(obvious, max_per_event=3))
+    shuffled = obvious.sample(frac=1, random_state=7)
+    pd.testing.assert_frame_equal(
+        first.reset_index(drop=True), infer(shuffled, max_per_event=3).reset_index(drop=True)
+    )
+
+
+def test_equal_candidates_tie_to_the_earlier_row():
+    same = {"date": "2022-08-05 08:00", "language": "en", "headline": HEADLINE}
+    events = events_of(
+        {"id": "second", **same},
+        {"id": "first", **same},
+        {"id": "target", "date": "2022-08-05 10:00", "language": "en", "headline": HEADLINE},
+    )
+    inferred = infer(events, max_per_event=2)
+    mine = inferred[inferred["target"] == "target"]
+    assert list(mine["source"]) == ["second", "first"]  # `second` has the earlier row
+    assert mine["confidence"].iloc[0] == pytest.approx(mine["confidence"].iloc[1])
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_max_per_event(obvious, k):
+    inferred = infer(obvious, max_per_event=k)
+    assert inferred.groupby("target").size().max() <= k
+    assert (inferred["target"] == "target").sum() == k  # it has three candidates
+
+
+@pytest.mark.parametrize("threshold", [0.01, 0.1, 0.5, 0.9])
+def test_min_confidence(obvious, threshold):
+    everything = infer(obvious, max_per_event=10)
+    kept = infer(obvious, max_per_event=10, min_confidence=threshold)
+    assert (kept["confidence"] >= threshold).all()
+    expected = everything[everything["confidence"] >= threshold]
+    assert pairs(kept) == pairs(expected)
+
+
+def test_only_the_most_recent_candidates_are_looked_at():
+    # The identical headline sits just outside the K most recent earlier events.
+    base = pd.Timestamp("2022-08-01 00:00")
+    rows = [{"id": "oldest", "date": str(base), "headline": HEADLINE, "cites": "x"}]
+    rows += [
+        {"id": f"e{i}", "date": str(base + pd.Timedelta(minutes=i + 1)), "cites": "x"}
+        for i in range(MAX_CANDIDATES)
+    ]
+    rows.append({"id": "target", "date": str(base + DAY), "headline": HEADLINE})
+    inferred = infer(events_of(*rows), max_per_event=1)
+    assert list(inferred["target"]) == ["target"]
+    assert list(inferred["source"]) != ["oldest"]
+    rows.pop(1)  # now it is inside the window
+    inferred = infer(events_of(*rows), max_per_event=1)
+    assert list(inferred["source"]) == ["oldest"]
+
+
+def test_outlet_type_transitions_seen_in_documented_links_help():
+    events = events_of(
+        {"id": "tv1", "date": "2022-08-01 10:00", "outlet_type": "state_tv"},
+        {"id": "tab1", "date": "2022-08-01 12:00", "outlet_type": "tabloid", "cites": "tv1"},
+        {"id": "tv2", "date": "2022-08-02 10:00", "outlet_type": "state_tv"},
+        {"id": "tab2", "date": "2022-08-02 12:00", "outlet_type": "tabloid", "cites": "tv2"},
+        {"id": "tv", "date": "2022-08-05 09:00", "outlet_type": "state_tv"},
+        {"id": "blog", "date": "2022-08-05 09:00", "outlet_type": "blog"},
+        {"id": "target", "date": "2022-08-05 10:00", "outlet_type": "tabloid"},
+    )
+
+    inferred = infer(events, max_per_event=1)
+    mine = inferred[inferred["target"] == "target"]
+    assert list(mine["source"]) == ["tv"]
+    assert "state_tv → tabloid seen 2× in documented links" in mine["reason"].iloc[0]
+
+
+def test_empty_input():
+    empty = events_of({"id": "x", "date": "2022-08-01"}).iloc[0:0]
+    inferred = infer_links(empty, diffusion.empty_links())
+    assert inferred.empty
+    assert tuple(inferred.columns) == diffusion.LINK_COLUMNS
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"id": "only", "date": "2022-08-01"}],
+        [{"id": "a", "date": "2022-08-01"}, {"id": "b", "date": "2022-08-02", "cites": "a"}],
+        [{"id": "a", "date": "2022-08-01", "stance": "debunks"}, {"id": "b", "date": "2022-08-02"}],
+    ],
+    ids=["single event", "all cited", "no claim-carrying candidate"],
+)
+def test_nothing_to_infer(rows):
+    inferred = infer(events_of(*rows))
+    assert inferred.empty
+    assert tuple(inferred.columns) == diffusion.LINK_COLUMNS
+
+
+def test_the_bundled_case():
+    case = load_path("data/cases/nk-100k-volunteers/events.csv")
+    events = case.events
+    inferred = infer_links(events, case.links)
+    assert not inferred.empty
+    by_id = events.set_index("id")
+    claim = diffusion.carries_claim(events).to_numpy()
+    carrying = set(events.loc[claim, "id"])
+    assert (by_id.loc[inferred["target"], "cites"] == "").all()
+    assert set(inferred["target"]) <= carrying
+    assert set(inferred["source"]) <= carrying
+    assert (
+        by_id.loc[inferred["source"], "date"].to_numpy()
+        <= by_id.loc[inferred["target"], "date"].to_numpy()
+    ).all()
+    assert nx.is_directed_acyclic_graph(union_graph(events, inferred))
+    # Documented figures are untouched: inferred links are a separate frame.
+    assert set(case.links["kind"]) == {"documented"}
