@@ -9,6 +9,7 @@ import pandas as pd
 from claimtrace import diffusion
 from claimtrace.dates import format_interval
 from claimtrace.diffusion import First
+from claimtrace.inference import infer_links
 from claimtrace.model import Case
 from claimtrace.schema import STATE_OUTLET_TYPES
 
@@ -141,6 +142,15 @@ def summary(case: Case) -> dict:
             for c in status_changes(events)
         ],
         "max_hops": int(diffusion.hops(events, links).max()) if len(events) else 0,
+        "inferred_links": [
+            {
+                "source": r.source,
+                "target": r.target,
+                "confidence": round(float(r.confidence), 3),
+                "reason": r.reason,
+            }
+            for r in infer_links(events, links).itertuples(index=False)
+        ],
     }
 
 
@@ -260,13 +270,16 @@ class Story:
     milestones: list[Milestone]
     crossings: list[dict]
     status: list[dict]
+    decays: tuple[str, ...] = ()  # events that no longer name the original source
 
 
 def story(events: pd.DataFrame, links: pd.DataFrame) -> Story:
     """The marks for the charts, from documented links only (a guess never makes a milestone)."""
     documented = links[links["kind"] == "documented"]
+    decay = diffusion.attribution(events, documented)
     return Story(
         milestones(events, documented),
         crossings(events, documented),
         status_changes(events),
+        tuple(decay.loc[decay["decays"], "id"]),
     )

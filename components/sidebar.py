@@ -145,7 +145,7 @@ def render_inferred() -> Inferred:
         "They are drawn dashed and lighter and never counted in documented figures.",
     )
     min_confidence = st.sidebar.slider(
-        "Minimum confidence", 0.0, 1.0, 0.3, 0.05, key="inferred_min", disabled=not show
+        "Minimum confidence", 0.0, 1.0, 0.25, 0.05, key="inferred_min", disabled=not show
     )
     per_event = st.sidebar.slider(
         "Proposed sources per event", 1, 3, 1, key="inferred_per_event", disabled=not show

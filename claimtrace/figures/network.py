@@ -106,6 +106,7 @@ def network_figure(
     _nodes(fig, events, links, pos, options, selected)
     if story:
         add_jump_rings(fig, story.crossings, events, pos.loc[events["id"]].reset_index())
+        _decay_marks(fig, story.decays, pos)
     ticks = [esc(value_label(options.lanes, v)) for v in lanes.values]
     tickvals = list(lanes.centers)
     if len(externals):
@@ -206,6 +207,30 @@ def _edges(fig: go.Figure, links: pd.DataFrame, pos: pd.DataFrame, selected: set
                 )
             )
             fig.add_trace(_edge_hover(group, pos, kind, name))
+
+
+def _decay_marks(fig: go.Figure, decays: tuple[str, ...], pos: pd.DataFrame) -> None:
+    """A slash through the events that cite only an intermediary, no longer the origin."""
+    shown = [i for i in decays if i in pos.index]
+    if not shown:
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=pos.loc[shown, "x"],
+            y=pos.loc[shown, "y"],
+            mode="markers",
+            marker={
+                "symbol": "line-ne",
+                "size": theme.MARKER_SIZE + 8,
+                "color": theme.JUMP_COLOUR,
+                "line": {"width": 1.5, "color": theme.JUMP_COLOUR},
+            },
+            name="no longer names<br>the original source",
+            legendgroup="decay",
+            legendgrouptitle_text="Attribution",
+            hoverinfo="skip",
+        )
+    )
 
 
 def _edge_hover(links: pd.DataFrame, pos: pd.DataFrame, kind: str, name: str) -> go.Scatter:

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from claimtrace import analysis, diffusion
@@ -137,7 +138,6 @@ def test_bundled_first_in_english_is_the_daily_mail_new_york_post_tie(bundled):
     assert first.is_tie
     assert {"dailymail-0805", "nypost-0805"} <= set(first.ids)
     events = bundled.events.set_index("id")
-    import pandas as pd
 
     day = pd.Timestamp("2022-08-05", tz="UTC")
     for event_id in first.ids:
@@ -164,3 +164,22 @@ def test_bundled_summary_has_the_analysis_keys(bundled):
     assert data["status_changes"][0]["event"] in ("regnum-0802", "korotchenko-0804")
     assert any(c["status"].startswith("debunked") for c in data["status_changes"])
     assert data["max_hops"] >= 2
+
+
+def test_bundled_summary_inferred_links_only_for_events_citing_nothing(bundled):
+    data = analysis.summary(bundled)
+    cites = dict(zip(bundled.events["id"], bundled.events["cites"], strict=True))
+    assert data["inferred_links"], "the bundled case has undocumented events"
+    for link in data["inferred_links"]:
+        assert cites[link["target"]] == ""
+        assert 0 < link["confidence"] <= 1 and link["reason"]
+
+
+def test_inferred_links_never_change_documented_figures(bundled):
+    from claimtrace.inference import infer_links
+
+    both = pd.concat([bundled.links, infer_links(bundled.events, bundled.links)])
+    plain = analysis.story(bundled.events, bundled.links)
+    mixed = analysis.story(bundled.events, both)
+    assert plain.crossings == mixed.crossings
+    assert [m.first.ids for m in plain.milestones] == [m.first.ids for m in mixed.milestones]
