@@ -10,20 +10,12 @@ from claimtrace import analysis
 from claimtrace.filters import apply, documented_only
 from components import loading, state
 from components.analysis_panel import render_analysis
-from components.charts import (
-    highlighted,
-    render_details,
-    render_network,
-    render_timeline,
-)
-from components.header import render_header
-from components.sidebar import (
-    render_case_picker,
-    render_display,
-    render_filters,
-    render_inferred,
-)
+from components.charts import highlighted, render_details, render_network, render_timeline
+from components.header import render_key_figures, render_title
+from components.share import render_share_link
+from components.sidebar import render_case_picker, render_display, render_filters, render_inferred
 from components.tables import render_events_table, render_problems
+from components.timecontrols import PLAY_INTERVAL, render_time_controls
 
 st.set_page_config(page_title="ClaimTrace", page_icon="🧭", layout="wide")
 
@@ -50,18 +42,33 @@ if inferred.show:
         links = loading.links_with_inferred(
             choice.key, case, inferred.per_event, inferred.min_confidence
         )
-view = apply(case, filters, links)
-documented = documented_only(view)
-story = analysis.story(view.events, documented.links)
-
+view = apply(case, filters, links)  # the whole filtered case, whatever the time slider says
 state.forget_stale(set(case.events["id"]))
-picked = state.picked()
-options = replace(options, selected=picked, highlight=highlighted(view, picked))
+render_title(case)
 
-render_header(case, documented, filters)
-render_timeline(view, options, story, choice.key)
-render_network(view, options, story, choice.key, inferred.show)
-render_details(view, picked, case.meta.timezone)
-render_analysis(view, documented.links, story, case.meta.timezone)
-render_events_table(case, view, picked, choice.key)
+
+@st.fragment(run_every=PLAY_INTERVAL if state.playing() else None)
+def explore() -> None:
+    """Everything that follows the time slider; while playing, only this part reruns."""
+    clock = render_time_controls(view.events, case.meta.timezone)
+    now_view = apply(case, replace(filters, now=clock.now), links)
+    documented = documented_only(now_view)
+    story = analysis.story(now_view.events, documented.links, clock.now)
+    picked = state.picked()
+    shown = replace(
+        options, selected=picked, highlight=highlighted(now_view, picked), x_range=clock.x_range
+    )
+    render_key_figures(case, documented, filters, clock.now)
+    render_timeline(now_view, shown, story, choice.key)
+    render_network(now_view, shown, story, choice.key, inferred.show)
+    render_details(now_view, picked, case.meta.timezone)
+    render_share_link(case)
+    render_events_table(case, now_view, picked, choice.key)
+
+
+explore()
+documented = documented_only(view)
+render_analysis(
+    view, documented.links, analysis.story(view.events, documented.links), case.meta.timezone
+)
 render_problems(case)

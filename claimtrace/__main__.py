@@ -1,16 +1,22 @@
-"""The command line: `python -m claimtrace check FILE` and `python -m claimtrace summary FILE`."""
+"""The command line: `check` and `summary` a file of events, `render` its figures and exports."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from claimtrace import analysis
+from claimtrace import analysis, export, report, schema
+from claimtrace.figures.common import Options
+from claimtrace.filters import Filters, apply
 from claimtrace.ingest import load_path
+from claimtrace.vocab import country_code, language_code
 
-EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_NO_IMAGES = 0, 1, 2, 3
+SQUEEZED = 0.6  # below this share of their on-screen height, labels in the charts overlap
 
 
 def _load(path: str):
@@ -47,6 +53,119 @@ def summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def render(args: argparse.Namespace) -> int:
+    """Write one file per format to --out and print each path, one per line."""
+    case = _load(args.file)
+    if case.fatal:
+        print(f"error: {case.fatal}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if len(case.rejected):
+        print(f"warning: {len(case.rejected)} rows rejected (see `check`)", file=sys.stderr)
+    filters = Filters(
+        args.date_from or "",
+        args.date_to or "",
+        outlet_type=tuple(args.outlet_type),
+        country=tuple(args.country),
+        language=tuple(args.language),
+        stance=tuple(args.stance),
+    )
+    for facet in ("outlet_type", "country", "language", "stance"):
+        for value in sorted(set(getattr(filters, facet)) - set(case.events[facet])):
+            print(f"warning: no event has {facet} {value!r}", file=sys.stderr)
+    view = apply(case, filters)
+    if view.events.empty:
+        print(f"warning: no events match the filters ({filters.describe()})", file=sys.stderr)
+    spec = report.Report(
+        args.view,
+        args.width,
+        args.height,
+        case.meta.title if args.title is None else args.title,
+        case.meta.claim if args.subtitle is None else args.subtitle,
+    )
+    options = Options(timezone=case.meta.timezone)
+    inferred = args.view != "timeline" and bool(view.links["kind"].eq("inferred").any())
+    footer = report.provenance(case, filters, inferred_shown=inferred)
+    drawn = set(args.format) & {*export.IMAGE_FORMATS, "html"}
+    parts = report.figures_for(view, options, args.view) if drawn else []
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = report.file_stem(case)
+    builders: dict[str, Callable[[], bytes]] = {
+        "html": lambda: export.interactive_html(
+            parts, title=spec.title, subtitle=spec.subtitle, footer=footer
+        ).encode("utf-8"),
+        "csv": lambda: export.events_csv(case, view),
+        "json": lambda: export.events_json(case, view, filters, footer),
+        "gexf": lambda: export.gexf_bytes(export.diffusion_graph(view, case.meta.timezone)),
+        "graphml": lambda: export.graphml_bytes(export.diffusion_graph(view, case.meta.timezone)),
+    }
+    if set(args.format) & set(export.IMAGE_FORMATS):
+        share, enough = report.fit(parts, spec, footer)
+        if share < SQUEEZED:
+            print(
+                f"warning: at {spec.width} x {spec.height} the charts get {share:.0%} of their "
+                f"on-screen height and labels overlap; --height {enough} keeps them as on screen",
+                file=sys.stderr,
+            )
+        figure = report.report_figure(parts, spec, footer)
+        for fmt in export.IMAGE_FORMATS:
+            builders[fmt] = lambda fmt=fmt: export.image_bytes(figure, fmt, args.scale)
+    for fmt in args.format:
+        path = out / export.file_name(stem, fmt, args.view)
+        try:
+            path.write_bytes(builders[fmt]())
+        except export.ImageExportUnavailable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_NO_IMAGES
+        print(path)
+    return EXIT_OK
+
+
+def _formats(text: str) -> list[str]:
+    chosen = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in export.FORMATS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(unknown) or text!r}; choose from {','.join(export.FORMATS)}"
+        )
+    return list(dict.fromkeys(chosen))
+
+
+def _day(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def _side(text: str) -> int:
+    value = int(text)
+    if not report.MIN_SIDE <= value <= report.MAX_SIDE:
+        raise argparse.ArgumentTypeError(
+            f"{value} is outside {report.MIN_SIDE} to {report.MAX_SIDE} pixels"
+        )
+    return value
+
+
+def _scale(text: str) -> float:
+    value = float(text)
+    if not 0.5 <= value <= 4:
+        raise argparse.ArgumentTypeError(f"scale {value:g} is outside 0.5 to 4")
+    return value
+
+
+def _vocabulary(facet: str, to_code: Callable[[str], str | None]) -> Callable[[str], str]:
+    """A value as the data stores it: 'State TV' -> 'state_tv', 'English' -> 'en'."""
+
+    def parse(text: str) -> str:
+        code = to_code(text)
+        if code is None:
+            raise argparse.ArgumentTypeError(f"unknown {facet} {text!r}")
+        return code
+
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m claimtrace",
@@ -60,8 +179,53 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=summary)
+    _render_parser(commands)
     args = parser.parse_args(argv)
     return args.run(args)
+
+
+def _render_parser(commands) -> None:
+    p = commands.add_parser(
+        "render",
+        help="write the figures and exports of a file, one file per format",
+        description="Write the timeline, the network or both (PNG, SVG, PDF, interactive HTML), "
+        "the filtered events (CSV, JSON) and the diffusion graph (GEXF, GraphML) to --out; "
+        "print each path.",
+    )
+    p.add_argument("file")
+    p.add_argument("--out", required=True, help="folder for the files (created if missing)")
+    p.add_argument(
+        "--format",
+        type=_formats,
+        default=["png"],
+        help=f"comma-separated, from {','.join(export.FORMATS)} (default png)",
+    )
+    p.add_argument("--view", choices=report.VIEWS, default="both", help="default both")
+    p.add_argument("--width", type=_side, default=1600, help="layout pixels (default 1600)")
+    p.add_argument("--height", type=_side, default=900, help="layout pixels (default 900)")
+    p.add_argument("--scale", type=_scale, default=1, help="PNG pixels per layout pixel")
+    p.add_argument("--title", help="default: the case title")
+    p.add_argument("--subtitle", help="default: the claim")
+    p.add_argument("--from", dest="date_from", type=_day, metavar="DATE", help="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_day, metavar="DATE", help="YYYY-MM-DD, inclusive")
+    facets = (
+        ("--outlet-type", "outlet_type", lambda v: schema.match_value("outlet_type", v)),
+        ("--country", "country", country_code),
+        ("--language", "language", language_code),
+        ("--stance", "stance", lambda v: schema.match_value("stance", v)),
+    )
+    for flag, facet, to_code in facets:
+        p.add_argument(
+            flag,
+            dest=facet,
+            nargs="+",
+            action="extend",
+            default=[],
+            type=_vocabulary(facet.replace("_", " "), to_code),
+            metavar=facet.upper(),
+            help=f"keep only these values of {facet} (repeatable)",
+        )
+    p.set_defaults(run=render)
 
 
 if __name__ == "__main__":

@@ -273,13 +273,16 @@ class Story:
     decays: tuple[str, ...] = ()  # events that no longer name the original source
 
 
-def story(events: pd.DataFrame, links: pd.DataFrame) -> Story:
-    """The marks for the charts, from documented links only (a guess never makes a milestone)."""
+def story(events: pd.DataFrame, links: pd.DataFrame, now: str = "") -> Story:
+    """The marks for the charts, from documented links only (a guess never makes a milestone).
+
+    With `now`, the status counts only events that had surely happened by then."""
     documented = links[links["kind"] == "documented"]
     decay = diffusion.attribution(events, documented)
+    sure = events[events["date_end"] <= pd.Timestamp(now)] if now else events
     return Story(
         milestones(events, documented),
         crossings(events, documented),
-        status_changes(events),
+        status_changes(sure),
         tuple(decay.loc[decay["decays"], "id"]),
     )

@@ -51,13 +51,16 @@ def neutralise(value: object) -> object:
 
 
 def safe_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a BOM (so Excel reads the accents) and formula cells neutralised."""
+    """UTF-8 CSV with a BOM (so Excel reads the accents) and formula cells neutralised.
+
+    Lines end in CRLF (RFC 4180), which also makes the writer quote a cell holding a carriage
+    return; with a bare LF such a cell went out unquoted and split its row in two."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
-    return out.to_csv(index=False).encode("utf-8-sig")
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def events_for_export(events: pd.DataFrame, tz: str = "UTC") -> pd.DataFrame:
@@ -318,3 +321,14 @@ def image_bytes(fig: go.Figure, fmt: str, scale: float = 1) -> bytes:
             height=fig.layout.height,
             scale=scale if fmt == "png" else 1,
         )
+
+
+def file_name(stem: str, fmt: str, view: str = "both") -> str:
+    """'<stem>-both.png', '<stem>-events.csv', '<stem>-graph.gexf': one name per kind of file."""
+    if fmt in (*IMAGE_FORMATS, "html"):
+        return f"{stem}-{view}.{fmt}"
+    if fmt in ("csv", "json"):
+        return f"{stem}-events.{fmt}"
+    if fmt in ("gexf", "graphml"):
+        return f"{stem}-graph.{fmt}"
+    raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")

@@ -21,12 +21,15 @@ class Filters:
     country: tuple[str, ...] = ()
     language: tuple[str, ...] = ()
     stance: tuple[str, ...] = ()
+    now: str = ""  # ISO instant (UTC): show only what may have appeared by then
 
     def describe(self) -> str:
         """'5 Aug 2022 – 31 Aug 2022; outlet_type: tabloid, wire' or 'all events'."""
         parts = []
         if self.date_from or self.date_to:
             parts.append(f"{self.date_from or '…'} to {self.date_to or '…'}")
+        if self.now:
+            parts.append(f"as of {self.now}")
         for facet in FACETS:
             chosen = getattr(self, facet)
             if chosen:
@@ -74,6 +77,9 @@ def apply(case: Case, filters: Filters, links: pd.DataFrame | None = None) -> Vi
         chosen = getattr(filters, facet)
         if chosen:
             keep &= events[facet].isin(chosen)
+    if filters.now:
+        # An event with an uncertain date counts from its earliest possible moment.
+        keep &= events["date"] <= pd.Timestamp(filters.now).tz_convert("UTC")
     shown = events[keep].reset_index(drop=True)
     ids = set(shown["id"])
     links = case.links if links is None else links

@@ -7,6 +7,7 @@ published figure needs: what it shows, where the data came from and which filter
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 import unicodedata
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from claimtrace import __version__, analysis
 from claimtrace.figures import theme
@@ -184,7 +184,7 @@ def stack(
     up_m, low_m = upper.layout.margin, lower.layout.margin
     top = (up_m.t or 0) if top is None else top
     bottom = max(low_m.b or 0, AXIS_PX) if bottom is None else bottom
-    gap = AXIS_PX + (low_m.t or 0)  # the upper figure's date axis, then the lower's top margin
+    gap = _gap((upper, lower))
     p_up, p_low = _plot_px(upper), _plot_px(lower)
     if height is None:
         height = round(top + p_up + gap + p_low + bottom)
@@ -193,20 +193,20 @@ def stack(
     low_band = (0.0, min(1.0, k * p_low / plot))
     up_band = (min(1.0, (k * p_low + gap) / plot), 1.0)
 
-    up_axes, low_axes = _axis_names(upper), _axis_names(lower)
-    offset = sum(1 for a in up_axes if a.startswith("x"))
-    rows = offset + sum(1 for a in low_axes if a.startswith("x"))
-    fig = make_subplots(rows=rows, cols=1)
-    base = upper.layout.to_plotly_json()
-    for key in list(base):
+    layout = upper.layout.to_plotly_json()
+    for key in list(layout):
         if _AXIS_KEY.match(key) or key in ("annotations", "shapes", "images", "title"):
-            base.pop(key)
-    fig.update_layout(base)
-    fig.update_layout(height=height, margin={"t": top, "b": bottom})
-
+            layout.pop(key)
+    left = max(up_m.l or 0, low_m.l or 0)
+    layout.update(
+        height=height, margin={**layout.get("margin", {}), "t": top, "b": bottom, "l": left}
+    )
+    layout.update(annotations=[], shapes=[])
+    data = []
     shown = {(t.legendgroup, t.name) for t in upper.data if t.showlegend is not False}
-    for part, band, shift in ((upper, up_band, 0), (lower, low_band, offset)):
-        _copy_axes(fig, part, band, shift)
+    shift = 0
+    for part, band in ((upper, up_band), (lower, low_band)):
+        layout.update(_moved_axes(part, band, shift))
         for trace in part.data:
             copy = trace.to_plotly_json()
             copy["xaxis"] = _shift_ref(trace.xaxis, shift, "x")
@@ -214,31 +214,37 @@ def stack(
             # One legend for both: the network repeats the timeline's colour key, drop repeats.
             if shift and (trace.legendgroup, trace.name) in shown:
                 copy["showlegend"] = False
-            fig.add_trace(copy)
-        for shape in part.layout.shapes:
-            fig.add_shape(_placed(shape.to_plotly_json(), band, shift))
-        for note in part.layout.annotations:
-            fig.add_annotation(_placed(note.to_plotly_json(), band, shift))
-    return fig
+            data.append(copy)
+        layout["shapes"] += [_placed(x.to_plotly_json(), band, shift) for x in part.layout.shapes]
+        layout["annotations"] += [
+            _placed(x.to_plotly_json(), band, shift) for x in part.layout.annotations
+        ]
+        shift += sum(1 for name in _axis_names(part) if name.startswith("x"))
+    # One validation of the whole figure: adding parts one by one to a make_subplots grid took
+    # seconds (each add_shape re-checks every shape before it).
+    return go.Figure({"data": data, "layout": layout})
 
 
-def _copy_axes(fig: go.Figure, part: go.Figure, band: tuple[float, float], shift: int) -> None:
-    """`part`'s axis settings onto the stacked figure's axes, renamed by `shift`; y domains
-    squeezed into `band`. The anchors make_subplots set stay."""
+def _moved_axes(part: go.Figure, band: tuple[float, float], shift: int) -> dict:
+    """`part`'s axes renamed by `shift` (x2 -> x{2+shift}), their references to each other
+    likewise, each x anchored to its y and back, and the y domains squeezed into `band`."""
     layout = part.layout.to_plotly_json()
     lo, hi = band
+    out = {}
     for name in _axis_names(part):
         letter, number = _AXIS_KEY.match(name).groups()
+        other = "y" if letter == "x" else "x"
         settings = dict(layout.get(name, {}))
-        settings.pop("anchor", None)
-        for ref in ("matches", "overlaying", "scaleanchor"):
+        for ref in ("anchor", "matches", "overlaying", "scaleanchor"):
             if isinstance(settings.get(ref), str):
                 settings[ref] = _shift_ref(settings[ref], shift, settings[ref])
+        settings.setdefault("anchor", _shift_ref(f"{other}{number}", shift, other))
         if letter == "y":
             d0, d1 = settings.get("domain", (0.0, 1.0))
             settings["domain"] = (lo + d0 * (hi - lo), lo + d1 * (hi - lo))
         n = int(number or 1) + shift
-        fig.layout[f"{letter}axis{'' if n == 1 else n}"].update(settings)
+        out[f"{letter}axis{'' if n == 1 else n}"] = settings
+    return out
 
 
 def _placed(item: dict, band: tuple[float, float], shift: int) -> dict:
@@ -260,60 +266,124 @@ def _placed(item: dict, band: tuple[float, float], shift: int) -> dict:
 # --- the report copy -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """The text around the plots, and the margins it needs, at one report size."""
+
+    title: _Block
+    subtitle: _Block
+    footer: _Block
+    top: float  # pixels above the (first) plot: title, subtitle, the figure's own notes
+    bottom: float  # pixels below the (last) plot: its date axis, then the footer
+
+
+def _frame(parts: Sequence[go.Figure], report: Report, footer: Sequence[str]) -> _Frame:
+    big, small = _head(report.title, report.subtitle, report.width)
+    notes = _Block(pack(footer, report.width - 2 * PAD, theme.SMALL_SIZE), theme.SMALL_SIZE)
+    head_px = PAD + big.px + small.px + (8 if big.px or small.px else 0)
+    top = head_px + max(_above(parts[0]) + 10, 20)
+    bottom = max(parts[-1].layout.margin.b or 0, AXIS_PX) + GAP_PX + notes.px + PAD
+    return _Frame(big, small, notes, top, bottom)
+
+
+def _gap(parts: Sequence[go.Figure]) -> float:
+    """Pixels between two stacked plots: the upper one's date axis, the lower one's top margin."""
+    return AXIS_PX + (parts[1].layout.margin.t or 0) if len(parts) == 2 else 0.0
+
+
+def fit(parts: Sequence[go.Figure], report: Report, footer: Sequence[str]) -> tuple[float, int]:
+    """(share of their on-screen height the plots get at the report's size, the report height
+    at which they keep it). Below about 0.6, lane labels and outlet names start to overlap."""
+    frame = _frame(parts, report, footer)
+    plots = sum(_plot_px(p) for p in parts)
+    share = (report.height - frame.top - frame.bottom - _gap(parts)) / plots
+    return share, math.ceil(frame.top + frame.bottom + _gap(parts) + plots)
+
+
 def report_figure(parts: Sequence[go.Figure], report: Report, footer: Sequence[str]) -> go.Figure:
     """A print copy of one figure (or of two, stacked): `report.width` x `report.height` layout
     pixels, the title and subtitle above, the provenance footer below, margins grown so that
     nothing is clipped. The figures passed in are not changed."""
     if not 1 <= len(parts) <= 2:
         raise ValueError("report_figure takes one figure, or two to stack")
-    width, height = report.width, report.height
-    big, small = _head(report.title, report.subtitle, width)
-    notes = _Block(pack(footer, width - 2 * PAD, theme.SMALL_SIZE), theme.SMALL_SIZE)
-    head_px = PAD + big.px + small.px + (8 if big.px or small.px else 0)
-    foot_px = notes.px + PAD
-    first_t = parts[0].layout.margin.t or 0
-    top = first_t + head_px
-    bottom = max(parts[-1].layout.margin.b or 0, AXIS_PX) + GAP_PX + foot_px
+    frame = _frame(parts, report, footer)
+    top, bottom = frame.top, frame.bottom
     if len(parts) == 2:
-        fig = stack(parts[0], parts[1], height=height, top=top, bottom=bottom)
+        fig = stack(parts[0], parts[1], height=report.height, top=top, bottom=bottom)
     else:
         fig = go.Figure(parts[0])
         fig.update_layout(margin={"t": top, "b": bottom})
-    fig.update_layout(width=width, height=height, autosize=False, title=None)
-    left = fig.layout.margin.l or 0
-    common = {"xref": "paper", "yref": "paper", "x": 0, "xanchor": "left", "showarrow": False}
-    common.update(xshift=PAD - left, align="left")
-    if big.lines:
-        fig.add_annotation(
-            **common,
-            y=1,
-            yanchor="top",
-            yshift=top - PAD,
-            text="<b>" + "<br>".join(esc(line) for line in big.lines) + "</b>",
-            font={"family": theme.FONT, "size": theme.TITLE_SIZE, "color": theme.TEXT},
-        )
-    if small.lines:
-        fig.add_annotation(
-            **common,
-            y=1,
-            yanchor="top",
-            yshift=top - PAD - big.px - 2,
-            text="<br>".join(esc(line) for line in small.lines),
-            font={"family": theme.FONT, "size": theme.FONT_SIZE, "color": theme.MUTED},
-        )
+    fig.update_layout(width=report.width, height=report.height, autosize=False, title=None)
+    _fit_legend(fig, room=report.height - top - frame.footer.px - PAD)
+    common = {
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "xanchor": "left",
+        "xshift": PAD - (fig.layout.margin.l or 0),
+        "align": "left",
+        "showarrow": False,
+    }
+    for block, shift, colour, bold in (
+        (frame.title, top - PAD, theme.TEXT, True),
+        (frame.subtitle, top - PAD - frame.title.px - 2, theme.MUTED, False),
+    ):
+        if block.lines:
+            text = "<br>".join(esc(line) for line in block.lines)
+            fig.add_annotation(
+                **common,
+                y=1,
+                yanchor="top",
+                yshift=shift,
+                text=f"<b>{text}</b>" if bold else text,
+                font={"family": theme.FONT, "size": block.size, "color": colour},
+            )
     fig.add_annotation(
         **common,
         y=0,
         yanchor="top",
-        yshift=-(bottom - foot_px),
-        text="<br>".join(esc(line) for line in notes.lines),
-        font={"family": theme.FONT, "size": theme.SMALL_SIZE, "color": theme.MUTED},
+        yshift=-(bottom - frame.footer.px - PAD),
+        text="<br>".join(esc(line) for line in frame.footer.lines),
+        font={"family": theme.FONT, "size": frame.footer.size, "color": theme.MUTED},
     )
     return fig
 
 
-def natural_height(parts: Sequence[go.Figure]) -> int:
-    """The height at which the figures keep their on-screen proportions (without title/footer)."""
-    if len(parts) == 1:
-        return int(parts[0].layout.height or 450)
-    return int(stack(parts[0], parts[1]).layout.height)
+def _above(fig: go.Figure) -> float:
+    """Pixels that the figure's own notes above the plot (the milestones) take."""
+    need = 0.0
+    default = fig.layout.font.size or theme.FONT_SIZE
+    for note in fig.layout.annotations:
+        if note.yref == "paper" and (note.y or 0) >= 1:
+            lines = 1 + str(note.text or "").count("<br>")
+            size = (note.font.size if note.font else None) or default
+            need = max(need, (note.yshift or 0) + lines * size * LINE)
+    return need
+
+
+LEGEND_ROW = 1.85  # a legend entry's height, as a multiple of its font size
+LEGEND_MIN_FONT = 9
+
+
+def _fit_legend(fig: go.Figure, *, room: float) -> None:
+    """Start the legend level with the plot and let it run down to the footer; if it would
+    still not fit (plotly would cut it and add a scroll bar), make its text smaller."""
+    rows, groups = 0, set()
+    for trace in fig.data:
+        if trace.showlegend is False or not trace.name:
+            continue
+        rows += 1 + str(trace.name).count("<br>")
+        groups.add(trace.legendgroup)
+        if trace.legendgrouptitle and trace.legendgrouptitle.text:
+            rows += 1
+    legend = fig.layout.legend
+    size = (legend.font.size if legend.font else None) or theme.SMALL_SIZE + 1
+    gap = legend.tracegroupgap if legend.tracegroupgap is not None else 10
+    needed = rows * size * LEGEND_ROW + len(groups) * gap
+    settings: dict = {"yref": "paper", "y": 1, "yanchor": "top"}
+    if needed > room:
+        gap = 2
+        size = max(LEGEND_MIN_FONT, int((room - len(groups) * gap) / (rows * LEGEND_ROW)))
+        settings.update(font={"size": size}, grouptitlefont={"size": size + 1}, tracegroupgap=gap)
+    settings["maxheight"] = max(room, 1.01)  # over 1: pixels, not a share
+    fig.update_layout(legend=settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from claimtrace import analysis
@@ -11,13 +12,19 @@ from claimtrace.model import Case
 from components.text import md
 
 
-def render_header(case: Case, view: View, filters: Filters) -> None:
+def render_title(case: Case) -> None:
+    """The case's title, the claim in one sentence and its summary."""
     meta = case.meta
     st.title(meta.title, anchor=False)
     if meta.claim:
         st.markdown(f"**The claim:** {md(meta.claim)}")
     if meta.summary:
         st.caption(md(meta.summary))
+
+
+def render_key_figures(case: Case, view: View, filters: Filters, now: str = "") -> None:
+    """The key figures of what is shown, counted on documented links only."""
+    meta = case.meta
     figures = analysis.key_figures(view.events, view.links)
     tz = meta.timezone
     columns = st.columns([1, 1, 1, 1, 2, 2])
@@ -45,6 +52,9 @@ def render_header(case: Case, view: View, filters: Filters) -> None:
         else "No English-language appearance among the events shown",
     )
     notes = [f"Data: {md(case.source.description)}", f"times in {md(tz)}"]
+    if now:
+        moment = pd.Timestamp(now).tz_convert(tz)
+        notes.insert(0, f"**As of {md(moment.strftime('%d %b %Y %H:%M'))}**")
     if view.hidden:
         notes.append(
             f"{view.hidden} of {len(case.events)} events hidden by the filters ({md(filters.describe())})"

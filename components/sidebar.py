@@ -12,7 +12,7 @@ from claimtrace import schema
 from claimtrace.figures.common import DIMENSION_LABELS, Options, value_label
 from claimtrace.filters import FACETS, Filters
 from claimtrace.model import Case
-from components import loading
+from components import loading, state
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl"]
 TIMEZONES = ["UTC", "Europe/Zurich", "Europe/Berlin", "Europe/London", "Europe/Moscow",
@@ -41,13 +41,15 @@ def render_case_picker() -> Choice:
         key="source",
         horizontal=True,
         label_visibility="collapsed",
+        bind="query-params",
     )
     if source == "Bundled case" and cases:
         slug = st.sidebar.selectbox(
             "Bundled case",
             list(cases),
             format_func=lambda s: loading.case_title(cases[s]),
-            key="bundled",
+            key="case",
+            bind="query-params",
         )
         path: Path = cases[slug]
         with st.spinner("Loading the case…"):
@@ -63,13 +65,16 @@ def render_case_picker() -> Choice:
     timezone = st.sidebar.selectbox(
         "Time zone of times without an offset",
         TIMEZONES,
-        key="upload_tz",
+        key="tz",
+        bind="query-params",
         help="A date without a time covers its whole day in this zone.",
     )
     if upload is None:
+        state.expect_upload_notice()
         return Choice(None, "")
     with st.spinner(f"Reading {upload.name}…"):
         case = loading.load_upload(upload.getvalue(), upload.name, timezone)
+    state.note_upload(case.source.name, case.source.short_hash)
     return Choice(case, case.source.short_hash + timezone)
 
 
@@ -89,12 +94,16 @@ def render_filters(case: Case, key: str) -> Filters:
     st.sidebar.header("Filters")
     events = case.events
     lo, hi, chosen = _default_range(case)
+    # Filter keys are the URL's parameter names; a new case starts them afresh, so no stale
+    # choice of another file survives (a keyed widget would otherwise keep it).
+    state.reset_on_new_case(key, ["dates", *FACETS])
     picked = st.sidebar.date_input(
         f"Date range ({case.meta.timezone})",
         value=chosen,
         min_value=lo,
         max_value=hi,
-        key=f"dates-{key}",
+        key="dates",
+        bind="query-params",
         format="DD.MM.YYYY",
         help="Events whose date, or date range, overlaps these days are shown.",
     )
@@ -110,9 +119,10 @@ def render_filters(case: Case, key: str) -> Filters:
             st.sidebar.multiselect(
                 FACET_LABELS[facet],
                 options,
-                key=f"{facet}-{key}",
+                key=facet,
                 format_func=lambda v, f=facet: value_label(f, v),
                 placeholder="All",
+                bind="query-params",
             )
         )
     return Filters(date_from, date_to, **values)
@@ -140,15 +150,29 @@ def render_inferred() -> Inferred:
         "Show inferred links",
         value=True,
         key="inferred",
+        bind="query-params",
         help="For claim-carrying events that cite nothing, ClaimTrace proposes likely sources "
         "among earlier events (time lag, language, country, outlet types, headline similarity). "
         "They are drawn dashed and lighter and never counted in documented figures.",
     )
     min_confidence = st.sidebar.slider(
-        "Minimum confidence", 0.0, 1.0, 0.25, 0.05, key="inferred_min", disabled=not show
+        "Minimum confidence",
+        0.0,
+        1.0,
+        0.25,
+        0.05,
+        key="confidence",
+        disabled=not show,
+        bind="query-params",
     )
     per_event = st.sidebar.slider(
-        "Proposed sources per event", 1, 3, 1, key="inferred_per_event", disabled=not show
+        "Proposed sources per event",
+        1,
+        3,
+        1,
+        key="per_event",
+        disabled=not show,
+        bind="query-params",
     )
     return Inferred(show, per_event, min_confidence)
 
@@ -162,12 +186,16 @@ def render_display(case: Case) -> Options:
         format_func=DIMENSION_LABELS.get,
         key="lanes",
         horizontal=True,
+        bind="query-params",
     )
     colour = st.sidebar.selectbox(
         "Colour by",
         ["language", "country", "outlet_type", "stance", "evidence"],
         format_func=DIMENSION_LABELS.get,
         key="colour",
+        bind="query-params",
     )
-    labels = st.sidebar.checkbox("Outlet names in the network", value=True, key="labels")
+    labels = st.sidebar.checkbox(
+        "Outlet names in the network", value=True, key="labels", bind="query-params"
+    )
     return Options(lanes=lanes, colour=colour, timezone=case.meta.timezone, labels=labels)

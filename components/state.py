@@ -1,27 +1,86 @@
-"""Session state: only the user's choices live here, under these names, owned by this module."""
+"""Session state: only the user's choices live here, under these names, owned by this module.
+
+Most choices are widgets bound to the URL (`bind="query-params"`, the key is the parameter name),
+so a link reproduces the view. What is not a widget (the picked events, the uploaded file's
+identity) is written to the URL here.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-PICKED = "picked"  # event ids the user picked in a chart or the finder
+from components.text import md
+
+PICKED = "picked"  # event ids picked in a chart: a choice, kept in the URL as ?picked=a,b
+PLAYING = "playing"  # the time slider is playing
+CASE_KEY = "_case_key"  # the content key of the case the filters were made for
+FILE, SHA = "file", "sha"  # an uploaded file's name and short hash, in the URL only
 
 
 def picked() -> tuple[str, ...]:
-    return tuple(st.session_state.get(PICKED, ()))
+    if PICKED not in st.session_state:
+        # First run of a session: a shared link may carry the picks.
+        raw = st.query_params.get(PICKED, "")
+        st.session_state[PICKED] = tuple(i for i in raw.split(",") if i)
+    return tuple(st.session_state[PICKED])
 
 
 def set_picked(ids: tuple[str, ...]) -> None:
     st.session_state[PICKED] = tuple(ids)
+    _write_picked()
 
 
 def clear_picked() -> None:
-    st.session_state[PICKED] = ()
+    set_picked(())
+
+
+def _write_picked() -> None:
+    ids = st.session_state.get(PICKED, ())
+    if ids:
+        st.query_params[PICKED] = ",".join(ids)
+    elif PICKED in st.query_params:
+        del st.query_params[PICKED]
 
 
 def forget_stale(valid: set[str]) -> None:
-    """Drop picks that are not events of the loaded case (a new file, other filters)."""
+    """Drop picks that are not events of the loaded case."""
     current = picked()
     kept = tuple(i for i in current if i in valid)
     if kept != current:
-        st.session_state[PICKED] = kept
+        set_picked(kept)
+    else:
+        _write_picked()
+
+
+def reset_on_new_case(case_key: str, keys: list[str]) -> None:
+    """When another case is loaded, forget the filter choices made for the previous one."""
+    previous = st.session_state.get(CASE_KEY)
+    if previous is not None and previous != case_key:
+        for key in keys:
+            st.session_state.pop(key, None)
+        st.session_state[PICKED] = ()
+    st.session_state[CASE_KEY] = case_key
+
+
+def note_upload(name: str, short_hash: str) -> None:
+    """Put the uploaded file's name and hash in the URL (never its data)."""
+    st.query_params[FILE] = name
+    st.query_params[SHA] = short_hash
+
+
+def expect_upload_notice() -> None:
+    """A link made for an uploaded file says plainly that the file must be uploaded again."""
+    name, short_hash = st.query_params.get(FILE), st.query_params.get(SHA)
+    if name:
+        st.sidebar.warning(
+            f"This link was made for the file “{md(name)}” (sha256 {md(short_hash or '?')}). "
+            "Files never travel in links: upload it again to see the view."
+        )
+
+
+def playing() -> bool:
+    return bool(st.session_state.get(PLAYING, False))
+
+
+def set_playing(value: bool) -> None:
+    st.session_state[PLAYING] = value

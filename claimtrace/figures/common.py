@@ -33,6 +33,7 @@ class Options:
     labels: bool = True  # outlet names beside network nodes
     selected: tuple[str, ...] = ()  # event ids the user picked: ringed
     highlight: tuple[str, ...] = ()  # ids kept bright (the picked and their paths); the rest fades
+    x_range: tuple[str, str] | tuple[()] = ()  # zoom: wall-clock ISO bounds of the time axis
 
     def bright(self, ids: pd.Series) -> np.ndarray:
         """Opacity per event: 1 where highlighted (or nothing is), faded elsewhere."""

@@ -123,12 +123,16 @@ def network_figure(
         fixedrange=True,
     )
     fig.update_xaxes(title_text=f"Date ({esc(options.timezone)})", gridcolor=theme.GRID)
+    if options.x_range:
+        fig.update_xaxes(range=list(options.x_range))
     fig.update_layout(
         title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01}
         if title
         else None,
         margin={"t": top},
-        dragmode="select",
+        # A click picks one event; with dragmode "select" plotly turns that click into an empty
+        # box selection first, which clears it. Box select stays a button of the mode bar.
+        dragmode=False,
         clickmode="event+select",
         hovermode="closest",
         legend={"traceorder": "grouped"},

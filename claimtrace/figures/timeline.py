@@ -78,7 +78,9 @@ def timeline_figure(
         if title
         else None,
         margin={"t": top},
-        dragmode="select",
+        # A click picks one event; with dragmode "select" plotly turns that click into an empty
+        # box selection first, which clears it. Box select stays a button of the mode bar.
+        dragmode=False,
         clickmode="event+select",
         hovermode="closest",
         legend={"traceorder": "grouped"},
@@ -205,6 +207,8 @@ def timeline_figure(
     )
     # The status row holds only shapes: without an explicit type its axis would not be a date axis.
     fig.update_xaxes(type="date")
+    if options.x_range:
+        fig.update_xaxes(range=list(options.x_range))
     fig.update_xaxes(showgrid=True, gridcolor=theme.GRID, row=1, col=1)
     fig.update_xaxes(showgrid=False, row=2, col=1)
     fig.update_xaxes(title_text=f"Date ({esc(tz)})", gridcolor=theme.GRID, row=3, col=1)

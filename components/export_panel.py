@@ -1,0 +1,232 @@
+"""The export panel: images for a report, the interactive page, the tables and the graph.
+
+Images are rendered only when asked for ("Prepare image"), and cached by content, so a rerun of
+the page never starts the browser. The other files are made when their button is clicked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from claimtrace import export, report
+from claimtrace.figures.common import Options
+from claimtrace.filters import Filters, View
+from claimtrace.model import Case
+
+VIEW_LABELS = {"timeline": "Timeline", "network": "Network", "both": "Both, stacked"}
+SQUEEZED = 0.6  # below this share of their on-screen height, labels in the charts overlap
+_SOME_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _content_key(case: Case, view: View) -> str:
+    """What the figures are drawn from: the file, its metadata and the links shown (documented,
+    and inferred ones with whatever settings made them)."""
+    digest = hashlib.sha256()
+    digest.update(case.source.sha256.encode())
+    digest.update(repr(case.meta).encode())
+    digest.update("\x00".join(view.events["id"]).encode())
+    digest.update(view.links.to_csv(index=False).encode())
+    return digest.hexdigest()
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def _image(
+    content: str,
+    _case: Case,
+    _view: View,
+    filters: Filters,
+    options: Options,
+    spec: report.Report,
+    inferred: bool,
+    fmt: str,
+    scale: int,
+) -> bytes:
+    """The image, keyed by content (`content` stands for the case and the view)."""
+    parts = report.figures_for(_view, options, spec.view)
+    footer = report.provenance(_case, filters, inferred_shown=inferred)
+    return export.image_bytes(report.report_figure(parts, spec, footer), fmt, scale)
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def _fit(
+    content: str,
+    _case: Case,
+    _view: View,
+    filters: Filters,
+    options: Options,
+    spec: report.Report,
+    inferred: bool,
+) -> tuple[float, int]:
+    """How much of their on-screen height the charts keep at the chosen size (see report.fit)."""
+    # Any fixed moment: the time of export takes the same room in the footer whenever it is.
+    footer = report.provenance(_case, filters, inferred_shown=inferred, now=_SOME_MOMENT)
+    return report.fit(report.figures_for(_view, options, spec.view), spec, footer)
+
+
+def render_export_panel(
+    case: Case, view: View, filters: Filters, options: Options, inferred_shown: bool
+) -> None:
+    """Export what the page shows: images (PNG, SVG, PDF), the interactive page, the events as
+    CSV and JSON, the rejected rows, and the diffusion graph as GEXF and GraphML."""
+    key = case.source.short_hash  # text inputs start again from the case's own title and claim
+    stem = report.file_stem(case)
+    with st.expander("Export: images, interactive page, tables and graph", expanded=False):
+        left, middle, right = st.columns(3)
+        which = left.radio(
+            "Figure",
+            report.VIEWS,
+            index=2,
+            format_func=VIEW_LABELS.get,
+            key="export-view",
+            horizontal=True,
+        )
+        preset = middle.selectbox(
+            "Size (layout pixels)",
+            [*report.SIZES, "custom"],
+            format_func=report.SIZE_LABELS.get,
+            key="export-size",
+            help="A4 landscape is 1123 × 794: A4 at 96 pixels per inch, the unit charts are "
+            "laid out in, so text prints at its on-screen size and the PDF is an A4 page. "
+            "For print, take the PNG at 3× (288 dpi) or the PDF.",
+        )
+        if preset == "custom":
+            a, b = middle.columns(2)
+            width = a.number_input(
+                "Width", report.MIN_SIDE, report.MAX_SIDE, 1600, 10, key="export-width"
+            )
+            height = b.number_input(
+                "Height", report.MIN_SIDE, report.MAX_SIDE, 900, 10, key="export-height"
+            )
+        else:
+            width, height = report.SIZES[preset]
+        fmt = right.radio(
+            "Format",
+            export.IMAGE_FORMATS,
+            format_func=str.upper,
+            key="export-format",
+            horizontal=True,
+        )
+        scale = right.radio(
+            "Scale (PNG)",
+            [1, 2, 3],
+            format_func=lambda s: f"{s}×",
+            key="export-scale",
+            horizontal=True,
+            disabled=fmt != "png",
+            help="Pixels of the PNG per layout pixel: 2× for screens, 3× for print.",
+        )
+        title = st.text_input("Title", value=case.meta.title, key=f"export-title-{key}")
+        subtitle = st.text_input("Subtitle", value=case.meta.claim, key=f"export-subtitle-{key}")
+        drawn = options
+        if options.selected or getattr(options, "highlight", ()):
+            keep = st.checkbox(
+                "Keep the highlight of the picked events",
+                value=True,
+                key="export-keep-highlight",
+                help="Off: every event drawn at full strength, as before anything was picked.",
+            )
+            if not keep:
+                drawn = replace(options, selected=(), highlight=())
+        inferred = inferred_shown and which != "timeline"
+        spec = report.Report(which, int(width), int(height), title, subtitle)
+        content = _content_key(case, view)
+        share, enough = _fit(content, case, view, filters, drawn, spec, inferred)
+        if share < SQUEEZED:
+            st.warning(
+                f"At {spec.width} × {spec.height} the charts get {share:.0%} of their on-screen "
+                f"height, so labels and points overlap. A height of {enough:,} pixels keeps them "
+                "as on screen (choose Custom size).",
+                icon="⚠️",
+            )
+        if st.button("Prepare image", key="export-prepare", type="primary"):
+            try:
+                with st.spinner("Rendering the image…"):
+                    data = _image(content, case, view, filters, drawn, spec, inferred, fmt, scale)
+            except export.ImageExportUnavailable as exc:
+                st.error(f"Images cannot be made on this machine: {exc}.")
+            else:
+                name = export.file_name(stem, fmt, which)
+                st.download_button(
+                    f"Download {name}",
+                    data,
+                    file_name=name,
+                    mime=export.MIME[fmt],
+                    key="export-download-image",
+                    on_click="ignore",
+                    icon=":material/download:",
+                )
+                if fmt == "png":
+                    st.image(data, caption=f"{name}, as it will be saved", width="stretch")
+        st.caption(
+            "Every image carries a footer: the case, the data file and the start of its SHA-256, "
+            "the filters, the time of export (UTC)"
+            + (", “dashed = inferred link”" if inferred else "")
+            + " and the case's credit line."
+        )
+        _other_downloads(case, view, filters, drawn, spec, inferred, stem)
+
+
+def _other_downloads(
+    case: Case,
+    view: View,
+    filters: Filters,
+    options: Options,
+    spec: report.Report,
+    inferred: bool,
+    stem: str,
+) -> None:
+    """The files made when their button is clicked (Streamlit runs the callable then)."""
+    tz = case.meta.timezone
+
+    def graph():
+        return export.diffusion_graph(view, tz)
+
+    def footer() -> list[str]:
+        return report.provenance(case, filters, inferred_shown=inferred)
+
+    def page() -> bytes:
+        parts = report.figures_for(view, options, spec.view)
+        text = export.interactive_html(
+            parts, title=spec.title, subtitle=spec.subtitle, footer=footer()
+        )
+        return text.encode("utf-8")
+
+    files = [
+        ("Interactive page (HTML)", "html", page),
+        ("Events (CSV)", "csv", lambda: export.events_csv(case, view)),
+        ("Events (JSON)", "json", lambda: export.events_json(case, view, filters, footer())),
+        ("Graph (GEXF, for Gephi)", "gexf", lambda: export.gexf_bytes(graph())),
+        ("Graph (GraphML)", "graphml", lambda: export.graphml_bytes(graph())),
+    ]
+    st.markdown("**Other files** of what the filters show")
+    columns = st.columns(3)
+    for i, (label, fmt, make) in enumerate(files):
+        columns[i % 3].download_button(
+            label,
+            make,
+            file_name=export.file_name(stem, fmt, spec.view),
+            mime=export.MIME[fmt],
+            key=f"export-download-{fmt}",
+            on_click="ignore",
+            width="stretch",
+        )
+    columns[len(files) % 3].download_button(
+        f"Rejected rows (CSV, {len(case.rejected)})",
+        lambda: export.rejected_csv(case),
+        file_name=f"{stem}-rejected.csv",
+        mime="text/csv",
+        key="export-download-rejected",
+        on_click="ignore",
+        disabled=not len(case.rejected),
+        width="stretch",
+    )
+    st.caption(
+        "The interactive page works offline (plotly.js is inside it). CSV files open safely in "
+        "Excel: a cell that starts with =, +, -, @, a tab or a carriage return gets a leading '. "
+        "GEXF and GraphML open in Gephi, with outlet, outlet type, dates, stance and evidence on "
+        "each node and kind (documented or inferred), confidence and reason on each link."
+    )

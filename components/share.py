@@ -1,0 +1,30 @@
+"""A link that reproduces the view: the URL carries every choice, never the data."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import streamlit as st
+
+from claimtrace.model import Case
+
+
+def share_link() -> str:
+    """This page's address with the current choices as query parameters."""
+    base = urlsplit(st.context.url or "http://localhost:8501/")
+    params = st.query_params.to_dict()
+    multi = {key: st.query_params.get_all(key) for key in params}
+    query = urlencode([(k, v) for k, values in multi.items() for v in values])
+    return urlunsplit((base.scheme, base.netloc, base.path, query, ""))
+
+
+def render_share_link(case: Case) -> None:
+    with st.expander("Share this view"):
+        st.code(share_link(), language=None, wrap_lines=True)
+        note = "Copy the link with the button at its right: it opens this very view."
+        if st.session_state.get("source") == "Upload a file":
+            note += (
+                f" It names your file ({case.source.name}, sha256 {case.source.short_hash}) but "
+                "never carries its data: whoever opens it must upload the file again."
+            )
+        st.caption(note)
