@@ -11,6 +11,7 @@ from claimtrace.filters import apply, documented_only
 from components import loading, state
 from components.analysis_panel import render_analysis
 from components.charts import highlighted, render_details, render_network, render_timeline
+from components.export_panel import render_export_panel
 from components.header import render_key_figures, render_title
 from components.share import render_share_link
 from components.sidebar import render_case_picker, render_display, render_filters, render_inferred
@@ -31,6 +32,14 @@ if case is None:
 if case.fatal:
     st.title("ClaimTrace", anchor=False)
     st.error(f"This file could not be read. {case.fatal}")
+    st.stop()
+if case.events.empty:
+    st.title(case.meta.title, anchor=False)
+    st.warning(
+        f"No row of {case.source.name} could be loaded: {len(case.rejected):,} of "
+        f"{case.source.rows:,} rows were rejected. The problems below say why, row by row."
+    )
+    render_problems(case)
     st.stop()
 
 filters = render_filters(case, choice.key)
@@ -61,6 +70,8 @@ def explore() -> None:
     render_key_figures(case, documented, filters, clock.now)
     render_timeline(now_view, shown, story, choice.key)
     render_network(now_view, shown, story, choice.key, inferred.show)
+    if not state.playing():  # exporting waits for a pause, so each step of playback stays quick
+        render_export_panel(case, now_view, replace(filters, now=clock.now), shown, inferred.show)
     render_details(now_view, picked, case.meta.timezone)
     render_share_link(case)
     render_events_table(case, now_view, picked, choice.key)

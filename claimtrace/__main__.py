@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from claimtrace import analysis, export, report, schema
@@ -16,7 +17,6 @@ from claimtrace.ingest import load_path
 from claimtrace.vocab import country_code, language_code
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_NO_IMAGES = 0, 1, 2, 3
-SQUEEZED = 0.6  # below this share of their on-screen height, labels in the charts overlap
 
 
 def _load(path: str):
@@ -78,7 +78,7 @@ def render(args: argparse.Namespace) -> int:
     spec = report.Report(
         args.view,
         args.width,
-        args.height,
+        args.height or report.SIZES["report"][1],
         case.meta.title if args.title is None else args.title,
         case.meta.claim if args.subtitle is None else args.subtitle,
     )
@@ -101,7 +101,11 @@ def render(args: argparse.Namespace) -> int:
     }
     if set(args.format) & set(export.IMAGE_FORMATS):
         share, enough = report.fit(parts, spec, footer)
-        if share < SQUEEZED:
+        if share < report.SQUEEZED and args.height is None:
+            # No height asked for: take the one that keeps the charts as legible as on screen.
+            spec = replace(spec, height=enough)
+            print(f"note: height {enough} so the charts keep their on-screen size", file=sys.stderr)
+        elif share < report.SQUEEZED:
             print(
                 f"warning: at {spec.width} x {spec.height} the charts get {share:.0%} of their "
                 f"on-screen height and labels overlap; --height {enough} keeps them as on screen",
@@ -110,15 +114,20 @@ def render(args: argparse.Namespace) -> int:
         figure = report.report_figure(parts, spec, footer)
         for fmt in export.IMAGE_FORMATS:
             builders[fmt] = lambda fmt=fmt: export.image_bytes(figure, fmt, args.scale)
+    failed = False
     for fmt in args.format:
+        if failed and fmt in export.IMAGE_FORMATS:
+            continue
         path = out / export.file_name(stem, fmt, args.view)
         try:
             path.write_bytes(builders[fmt]())
         except export.ImageExportUnavailable as exc:
+            # The tables, the graph and the page need no browser: they are still written.
             print(f"error: {exc}", file=sys.stderr)
-            return EXIT_NO_IMAGES
+            failed = True
+            continue
         print(path)
-    return EXIT_OK
+    return EXIT_NO_IMAGES if failed else EXIT_OK
 
 
 def _formats(text: str) -> list[str]:
@@ -202,7 +211,12 @@ def _render_parser(commands) -> None:
     )
     p.add_argument("--view", choices=report.VIEWS, default="both", help="default both")
     p.add_argument("--width", type=_side, default=1600, help="layout pixels (default 1600)")
-    p.add_argument("--height", type=_side, default=900, help="layout pixels (default 900)")
+    p.add_argument(
+        "--height",
+        type=_side,
+        default=None,
+        help="layout pixels (default 900, or taller where the charts would be squeezed)",
+    )
     p.add_argument("--scale", type=_scale, default=1, help="PNG pixels per layout pixel")
     p.add_argument("--title", help="default: the case title")
     p.add_argument("--subtitle", help="default: the claim")

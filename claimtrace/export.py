@@ -289,9 +289,7 @@ def _browser() -> str:
 
 
 def start_renderer() -> None:
-    """Start the one kaleido browser that renders every image of this process (idempotent).
-
-    Checked first, because a server started without a browser would leave calls waiting."""
+    """Start the one kaleido browser that renders every image of this process (idempotent)."""
     import kaleido
 
     os.environ["BROWSER_PATH"] = _browser()
@@ -302,25 +300,61 @@ def start_renderer() -> None:
 
 
 def stop_renderer() -> None:
+    with _render_lock:
+        _reset_server()
+
+
+def _reset_server() -> None:
     import kaleido
 
-    with _render_lock:
-        kaleido.stop_sync_server(silence_warnings=True)
+    kaleido.stop_sync_server(silence_warnings=True)
+
+
+def _server_alive() -> bool:
+    """Whether kaleido's server thread still runs. It dies when the browser cannot start, and a
+    call to a dead server waits forever; kaleido has no public way to ask, hence the peek."""
+    import kaleido
+
+    thread = getattr(getattr(kaleido, "_global_server", None), "_thread", None)
+    return thread is None or thread.is_alive()
 
 
 def image_bytes(fig: go.Figure, fmt: str, scale: float = 1) -> bytes:
-    """PNG, SVG or PDF of `fig` at its layout width x height (PNG: times `scale`)."""
+    """PNG, SVG or PDF of `fig` at its layout width x height (PNG: times `scale`).
+
+    Raises ImageExportUnavailable when there is no browser, or it does not start."""
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r}; expected one of {IMAGE_FORMATS}")
+    outcome: dict[str, object] = {}
+
+    def render() -> None:
+        try:
+            outcome["image"] = pio.to_image(
+                fig,
+                format=fmt,
+                width=fig.layout.width,
+                height=fig.layout.height,
+                scale=scale if fmt == "png" else 1,
+            )
+        except Exception as exc:  # handed to the caller below
+            outcome["error"] = exc
+
     with _render_lock:
         start_renderer()
-        return pio.to_image(
-            fig,
-            format=fmt,
-            width=fig.layout.width,
-            height=fig.layout.height,
-            scale=scale if fmt == "png" else 1,
-        )
+        # The call runs aside and is watched: a render that fails comes back as an error
+        # (kaleido also gives up on one after 90 s), but a server whose browser died never answers.
+        worker = threading.Thread(target=render, name="claimtrace-image", daemon=True)
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.2)
+            if worker.is_alive() and not _server_alive():
+                _reset_server()  # so that the next image tries a fresh browser
+                raise ImageExportUnavailable(
+                    f"the browser at {os.environ.get('BROWSER_PATH')} did not start or stopped"
+                )
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["image"]  # type: ignore[return-value]
 
 
 def file_name(stem: str, fmt: str, view: str = "both") -> str:

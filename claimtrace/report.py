@@ -36,6 +36,7 @@ SIZE_LABELS = {
     "custom": "Custom",
 }
 MIN_SIDE, MAX_SIDE = 300, 5000
+SQUEEZED = 0.6  # below this share of their on-screen height, lane labels and names overlap
 
 PAD = 16  # pixels between the image's edge and the title or footer
 AXIS_PX = 72  # below a date axis: two lines of tick labels and the axis title
@@ -90,11 +91,12 @@ def provenance(
     return lines
 
 
-def figures_for(view: View, options: Options, which: str) -> list[go.Figure]:
-    """The page's figures for `which` (timeline, network or both), from the page's builders."""
+def figures_for(view: View, options: Options, which: str, now: str = "") -> list[go.Figure]:
+    """The page's figures for `which` (timeline, network or both), from the page's builders;
+    `now` is the time slider's instant (Filters.now), as the page passes it."""
     if which not in VIEWS:
         raise ValueError(f"unknown view {which!r}; expected one of {VIEWS}")
-    story = analysis.story(view.events, view.links)
+    story = analysis.story(view.events, view.links, now)
     out = []
     if which in ("timeline", "both"):
         out.append(timeline_figure(view.events, view.links, options, story))
@@ -293,7 +295,7 @@ def _gap(parts: Sequence[go.Figure]) -> float:
 
 def fit(parts: Sequence[go.Figure], report: Report, footer: Sequence[str]) -> tuple[float, int]:
     """(share of their on-screen height the plots get at the report's size, the report height
-    at which they keep it). Below about 0.6, lane labels and outlet names start to overlap."""
+    at which they keep it). Below SQUEEZED, lane labels and outlet names start to overlap."""
     frame = _frame(parts, report, footer)
     plots = sum(_plot_px(p) for p in parts)
     share = (report.height - frame.top - frame.bottom - _gap(parts)) / plots

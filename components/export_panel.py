@@ -18,7 +18,6 @@ from claimtrace.filters import Filters, View
 from claimtrace.model import Case
 
 VIEW_LABELS = {"timeline": "Timeline", "network": "Network", "both": "Both, stacked"}
-SQUEEZED = 0.6  # below this share of their on-screen height, labels in the charts overlap
 _SOME_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -46,7 +45,7 @@ def _image(
     scale: int,
 ) -> bytes:
     """The image, keyed by content (`content` stands for the case and the view)."""
-    parts = report.figures_for(_view, options, spec.view)
+    parts = report.figures_for(_view, options, spec.view, filters.now)
     footer = report.provenance(_case, filters, inferred_shown=inferred)
     return export.image_bytes(report.report_figure(parts, spec, footer), fmt, scale)
 
@@ -64,7 +63,7 @@ def _fit(
     """How much of their on-screen height the charts keep at the chosen size (see report.fit)."""
     # Any fixed moment: the time of export takes the same room in the footer whenever it is.
     footer = report.provenance(_case, filters, inferred_shown=inferred, now=_SOME_MOMENT)
-    return report.fit(report.figures_for(_view, options, spec.view), spec, footer)
+    return report.fit(report.figures_for(_view, options, spec.view, filters.now), spec, footer)
 
 
 def render_export_panel(
@@ -79,7 +78,7 @@ def render_export_panel(
         which = left.radio(
             "Figure",
             report.VIEWS,
-            index=2,
+            index=0,
             format_func=VIEW_LABELS.get,
             key="export-view",
             horizontal=True,
@@ -122,7 +121,7 @@ def render_export_panel(
         title = st.text_input("Title", value=case.meta.title, key=f"export-title-{key}")
         subtitle = st.text_input("Subtitle", value=case.meta.claim, key=f"export-subtitle-{key}")
         drawn = options
-        if options.selected or getattr(options, "highlight", ()):
+        if options.selected or options.highlight:
             keep = st.checkbox(
                 "Keep the highlight of the picked events",
                 value=True,
@@ -135,7 +134,7 @@ def render_export_panel(
         spec = report.Report(which, int(width), int(height), title, subtitle)
         content = _content_key(case, view)
         share, enough = _fit(content, case, view, filters, drawn, spec, inferred)
-        if share < SQUEEZED:
+        if share < report.SQUEEZED:
             st.warning(
                 f"At {spec.width} × {spec.height} the charts get {share:.0%} of their on-screen "
                 f"height, so labels and points overlap. A height of {enough:,} pixels keeps them "
@@ -189,7 +188,7 @@ def _other_downloads(
         return report.provenance(case, filters, inferred_shown=inferred)
 
     def page() -> bytes:
-        parts = report.figures_for(view, options, spec.view)
+        parts = report.figures_for(view, options, spec.view, filters.now)
         text = export.interactive_html(
             parts, title=spec.title, subtitle=spec.subtitle, footer=footer()
         )

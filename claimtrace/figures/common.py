@@ -237,3 +237,16 @@ def legend_swatch(name: str, colour: str, group: str, title: str | None, column:
         "marker": {"color": colour, "size": theme.MARKER_SIZE - 1, "symbol": symbol},
         "hoverinfo": "skip",
     }
+
+
+def time_range(events: pd.DataFrame, options: Options, right: float = 0.02) -> list[pd.Timestamp]:
+    """The time axis: the zoom if set, else the events' whole span; padded so that no marker
+    sits on the edge, and by `right` of the span on the right, where labels stand."""
+    if options.x_range:
+        lo, hi = (pd.Timestamp(t) for t in options.x_range)
+    else:
+        lo = to_axis(events["date"], options.timezone).min()
+        hi = to_axis(events["date_end"], options.timezone).max()
+        pad = max((hi - lo) * 0.02, pd.Timedelta(hours=6))
+        lo, hi = lo - pad, hi + pad
+    return [lo, hi + (hi - lo) * right]

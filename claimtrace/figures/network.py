@@ -23,6 +23,7 @@ from claimtrace.figures.common import (
     lay_out,
     legend_swatch,
     short,
+    time_range,
     value_label,
 )
 from claimtrace.figures.timeline import add_jump_rings, cited_by_map
@@ -32,6 +33,7 @@ LABEL_LIMIT = 120  # above this many nodes, only origins and hubs are labelled
 
 
 EXTERNAL_PITCH = 18
+MIN_HEIGHT = 520  # pixels; the legend needs about this much
 
 
 def layout(
@@ -92,7 +94,8 @@ def network_figure(
     ext_px = EXTERNAL_PITCH * (len(externals) + 1) if len(externals) else 0
     total = lanes.height + ext_px
     top = 50 if title else 20
-    fig.update_layout(**theme.base_layout(int(total + top + 70)))
+    # A floor, so that a small network still has room for its legend.
+    fig.update_layout(**theme.base_layout(max(int(total + top + 70), MIN_HEIGHT)))
     pos = pos.set_index("id")
     visible = links[links["source"].isin(pos.index) & links["target"].isin(pos.index)]
     selected = set(options.selected)
@@ -123,8 +126,8 @@ def network_figure(
         fixedrange=True,
     )
     fig.update_xaxes(title_text=f"Date ({esc(options.timezone)})", gridcolor=theme.GRID)
-    if options.x_range:
-        fig.update_xaxes(range=list(options.x_range))
+    # Room on the right for the labels of the latest events.
+    fig.update_xaxes(range=time_range(events, options, right=0.1 if options.labels else 0.0))
     fig.update_layout(
         title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01}
         if title

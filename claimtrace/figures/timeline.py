@@ -19,6 +19,7 @@ from claimtrace.figures.common import (
     hover_texts,
     lay_out,
     legend_swatch,
+    time_range,
     to_axis,
     value_label,
 )
@@ -207,8 +208,7 @@ def timeline_figure(
     )
     # The status row holds only shapes: without an explicit type its axis would not be a date axis.
     fig.update_xaxes(type="date")
-    if options.x_range:
-        fig.update_xaxes(range=list(options.x_range))
+    fig.update_xaxes(range=time_range(events, options))
     fig.update_xaxes(showgrid=True, gridcolor=theme.GRID, row=1, col=1)
     fig.update_xaxes(showgrid=False, row=2, col=1)
     fig.update_xaxes(title_text=f"Date ({esc(tz)})", gridcolor=theme.GRID, row=3, col=1)
@@ -378,6 +378,7 @@ def _status_band(fig: go.Figure, status: list[dict], events: pd.DataFrame, tz: s
     if not status:
         return
     end = to_axis(events["date_end"], tz).max()
+    start = to_axis(events["date"], tz).min()
     by_id = events.set_index("id")["outlet"]
     for i, change in enumerate(status):
         x0 = change["date"].tz_convert(tz).tz_localize(None)
@@ -395,15 +396,17 @@ def _status_band(fig: go.Figure, status: list[dict], events: pd.DataFrame, tz: s
         fig.add_shape(type="rect", x0=x0_solid, x1=x1, y0=0.05, y1=0.95, fillcolor=colour,
                       line_width=0, row=2, col=1)  # fmt: skip
         who = by_id.get(change["event"], "")
+        # Near the right edge a label reads leftwards, so it never runs into the legend.
+        right = (x0 - start) > (end - start) * 0.6 if end > start else False
         fig.add_annotation(
-            x=x0,
+            x=x1 if right else x0,
             # Alternate rows, so labels of changes close in time do not cover each other.
             y=0.5 if len(status) == 1 else (0.8, 0.5, 0.2)[i % 3],
             xref="x2",
             yref="y2",
             text=f"<b>{STATUS_LABELS.get(change['status'], esc(change['status']))}</b> ({esc(who)})",
             showarrow=False,
-            xanchor="left",
+            xanchor="right" if right else "left",
             font={"size": theme.SMALL_SIZE, "color": theme.TEXT},
             bgcolor="rgba(255,255,255,0.75)",
         )

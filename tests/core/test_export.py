@@ -1,7 +1,7 @@
 """Exports: every format written and read back; report figures asserted on the figure object.
 
-Images are rendered by one kaleido browser for the whole session (Debian's chromium), so each
-image costs a fraction of a second after the first.
+Images are rendered by one kaleido browser (Debian's chromium), started once for this module,
+so each image after the first costs a fraction of a second.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ import csv
 import io
 import itertools
 import json
+import os
 import re
 import struct
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,7 +69,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def with_inferred(view: View) -> View:
-    """The view plus one inferred link, with the gaps real data has (no reason, no confidence)."""
+    """The view plus two inferred links, the second with gaps (no reason, no confidence)."""
     ids = list(view.events.sort_values("date")["id"])
     extra = pd.DataFrame(
         [
@@ -112,8 +114,6 @@ def test_provenance_names_case_file_hash_filters_time_and_credit(case, inferred)
 
 
 def test_provenance_says_the_time_zone_of_the_filter_days(case):
-    from dataclasses import replace
-
     zurich = replace(case, meta=replace(case.meta, timezone="Europe/Zurich"))
     lines = report.provenance(zurich, Filters("2022-08-01"), inferred_shown=False, now=NOW)
     assert "Filters: 2022-08-01 to … (days in Europe/Zurich)" in lines
@@ -137,8 +137,6 @@ def test_long_footer_items_wrap_and_nothing_is_lost():
     ],
 )
 def test_file_stem_is_a_plain_slug(case, title, stem):
-    from dataclasses import replace
-
     got = report.file_stem(replace(case, meta=replace(case.meta, title=title)))
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", got)
     assert len(got) <= 48
@@ -151,26 +149,26 @@ def test_file_stem_is_a_plain_slug(case, title, stem):
 
 def test_stacked_figure_keeps_every_trace_shape_and_note(both):
     timeline, network = both
-    both = report.stack(timeline, network)
-    assert len(both.data) == len(timeline.data) + len(network.data)
-    assert len(both.layout.shapes) == len(timeline.layout.shapes) + len(network.layout.shapes)
-    texts = [a.text for a in both.layout.annotations]
+    stacked = report.stack(timeline, network)
+    assert len(stacked.data) == len(timeline.data) + len(network.data)
+    assert len(stacked.layout.shapes) == len(timeline.layout.shapes) + len(network.layout.shapes)
+    texts = [a.text for a in stacked.layout.annotations]
     assert texts == [a.text for a in (*timeline.layout.annotations, *network.layout.annotations)]
     # The network's traces sit on the axes after the timeline's, with its lanes as tick labels.
     shift = sum(1 for k in timeline.layout.to_plotly_json() if re.match(r"xaxis\d*$", k))
-    lower = both.data[len(timeline.data)]
+    lower = stacked.data[len(timeline.data)]
     assert lower.xaxis == f"x{shift + 1}" and lower.yaxis == f"y{shift + 1}"
-    moved = both.layout[f"yaxis{shift + 1}"]
+    moved = stacked.layout[f"yaxis{shift + 1}"]
     assert list(moved.ticktext) == list(network.layout.yaxis.ticktext)
     assert list(moved.range) == list(network.layout.yaxis.range)
-    assert both.layout.yaxis.ticktext == timeline.layout.yaxis.ticktext
+    assert stacked.layout.yaxis.ticktext == timeline.layout.yaxis.ticktext
 
 
 def test_stacked_rows_keep_their_proportions_and_do_not_overlap(both):
     timeline, network = both
-    both = report.stack(timeline, network, height=1800, top=150, bottom=120)
-    names = [k for k in both.layout.to_plotly_json() if re.match(r"yaxis\d*$", k)]
-    domains = [tuple(both.layout[k].domain) for k in names]
+    stacked = report.stack(timeline, network, height=1800, top=150, bottom=120)
+    names = [k for k in stacked.layout.to_plotly_json() if re.match(r"yaxis\d*$", k)]
+    domains = [tuple(stacked.layout[k].domain) for k in names]
     ordered = sorted(domains, reverse=True)
     for (lo, _), (_, hi) in itertools.pairwise(ordered):
         assert hi <= lo  # each row lies wholly below the one above it
@@ -185,8 +183,8 @@ def test_stacked_rows_keep_their_proportions_and_do_not_overlap(both):
 
 
 def test_stacked_legend_shows_the_colour_key_once(both):
-    both = report.stack(*both)
-    shown = [(t.legendgroup, t.name) for t in both.data if t.showlegend is not False and t.name]
+    stacked = report.stack(*both)
+    shown = [(t.legendgroup, t.name) for t in stacked.data if t.showlegend is not False and t.name]
     assert len(shown) == len(set(shown))
 
 
@@ -319,6 +317,7 @@ FORMULAS = ["=1+1", "+49 30 1234", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
 
 @pytest.mark.parametrize("cell", FORMULAS, ids=["equals", "plus", "minus", "at", "tab", "cr"])
 def test_csv_cells_that_excel_would_run_are_neutralised(cell):
+    # The "cr" case once split its row: with LF line ends a lone CR went out unquoted.
     frame = pd.DataFrame({"id": ["a"], "headline": [cell], "notes": ["fine"], cell: ["x"]})
     rows = list(csv.reader(io.StringIO(export.safe_csv(frame).decode("utf-8-sig"), newline="")))
     assert rows[0] == ["id", "headline", "notes", "'" + cell]  # headers too
@@ -439,15 +438,8 @@ def test_render_writes_one_file_per_format_and_prints_each_path(tmp_path, case):
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     paths = [Path(line) for line in out.stdout.splitlines()]
-    assert [p.suffix for p in paths] == [
-        ".png",
-        ".svg",
-        ".html",
-        ".csv",
-        ".json",
-        ".gexf",
-        ".graphml",
-    ]
+    formats = ["png", "svg", "html", "csv", "json", "gexf", "graphml"]
+    assert [p.suffix for p in paths] == [f".{f}" for f in formats]
     assert all(p.is_file() and p.parent == tmp_path / "figs" for p in paths)
     png, svg, page, table, document, gexf, graphml = paths
     assert png.name == "north-korea-offers-russia-100-000-volunteers-timeline.png"
@@ -460,6 +452,21 @@ def test_render_writes_one_file_per_format_and_prints_each_path(tmp_path, case):
     assert rows and {r["outlet_type"] for r in rows} <= {"tabloid", "state_tv"}
     assert len(json.loads(document.read_text(encoding="utf-8"))["events"]) == len(rows)
     assert nx.read_gexf(gexf).number_of_nodes() == nx.read_graphml(graphml).number_of_nodes()
+
+
+def test_render_exits_three_when_the_browser_does_not_start(tmp_path):
+    """A browser that dies at start used to leave the render waiting for ever."""
+    out = subprocess.run(
+        [sys.executable, "-m", "claimtrace", "render", str(BUNDLED), "--out", str(tmp_path),
+         "--format", "png,csv,svg"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "BROWSER_PATH": "/bin/false"},
+    )  # fmt: skip
+    assert out.returncode == 3
+    assert "error: the browser at /bin/false did not start or stopped" in out.stderr
+    # one error, and the formats that need no browser are written all the same
+    assert out.stderr.count("error: ") == 1
+    assert [Path(p).suffix for p in out.stdout.splitlines()] == [".csv"]
 
 
 def test_render_defaults_to_both_views_as_png_and_warns_when_squeezed(tmp_path, renderer, capsys):

@@ -1,0 +1,252 @@
+"""What a journalist does with the app, run through AppTest: open it, upload, filter, read problems.
+
+Assertions are on what the page holds (the figure JSON each chart receives, widget values,
+texts), never on pixels; tests/browser looks at the pixels.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+CASE_DIR = Path(__file__).resolve().parents[2] / "data" / "cases" / "nk-100k-volunteers"
+EXTERNAL = "external:"  # customdata prefix of sources cited but not in the data
+
+
+# --- reading the page ------------------------------------------------------------------------
+
+
+def figure(at: AppTest, key: str) -> dict:
+    """The figure JSON of the chart keyed `key` ("timeline", "network"), hash suffix or not."""
+    charts = at.get("plotly_chart")
+    # The element id ends with the widget key, which may carry the data set's hash.
+    found = [c for c in charts if re.search(rf"-{key}(-\w+)?$", c.proto.id)]
+    assert len(found) == 1, f"no single {key!r} chart among {[c.proto.id for c in charts]}"
+    return json.loads(found[0].proto.spec)
+
+
+def event_ids(fig: dict) -> set[str]:
+    """Ids of the events drawn: the customdata of every trace, external sources left out."""
+    out = set()
+    for trace in fig["data"]:
+        for item in trace.get("customdata") or []:
+            value = item[0] if isinstance(item, list) else item
+            if isinstance(value, str) and not value.startswith(EXTERNAL):
+                out.add(value)
+    return out
+
+
+def trace_texts(fig: dict) -> str:
+    """Every label and hover text of a figure, joined: what a reader can see of the data."""
+    parts = []
+    for trace in fig["data"]:
+        for field in ("text", "hovertext"):
+            value = trace.get(field)
+            parts.extend(value if isinstance(value, list) else [value or ""])
+    return "\n".join(str(p) for p in parts)
+
+
+def plain(markdown: str) -> str:
+    """Markdown as read: the app escapes user text (`events\\.csv`), a reader sees `events.csv`."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def page_text(at: AppTest) -> str:
+    """All text on the page, tables included, for "does the visitor get told X anywhere"."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption"):
+        parts += [plain(e.value) for e in getattr(at, kind)]
+    for kind in ("error", "warning", "info", "success"):
+        parts += [e.value for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [e.label for e in at.expander]
+    parts += [d.value.to_string() for d in at.dataframe]
+    return "\n".join(parts)
+
+
+def table(where, *columns: str):
+    """The first dataframe in `where` (the app, or a block of it) that has all these columns."""
+    for frame in where.dataframe:
+        if set(columns) <= set(frame.value.columns):
+            return frame.value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def widget(widgets, name: str):
+    """The widget keyed `name`, or `name-<hash of the data set>`."""
+    found = [w for w in widgets if w.key and re.fullmatch(rf"{name}(-\w+)?", w.key)]
+    assert len(found) == 1, f"no single widget keyed {name} among {[w.key for w in widgets]}"
+    return found[0]
+
+
+def bundled_rows() -> list[dict[str, str]]:
+    """The bundled case's rows, read with the csv module: an oracle independent of the loader."""
+    with (CASE_DIR / "events.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+# --- the bundled case --------------------------------------------------------------------------
+
+
+def test_default_run_draws_the_bundled_case(bundled: AppTest) -> None:
+    assert not bundled.exception
+    meta = json.loads((CASE_DIR / "case.json").read_text(encoding="utf-8"))
+    assert [t.value for t in bundled.title] == [meta["title"]]
+
+    timeline, network = figure(bundled, "timeline"), figure(bundled, "network")
+    drawn = event_ids(timeline)
+    assert {"dailymail-0805", "nypost-0805", "regnum-0802", "mfa-0811"} <= drawn
+    # The case opens on its focus window (2022); the 2024-25 deployment events are context.
+    in_2022 = {r["id"] for r in bundled_rows() if r["date"].startswith("2022-")}
+    assert drawn == in_2022
+    assert event_ids(network) == drawn
+
+    externals = [t for t in network["data"] if "cited, not in the data" in (t.get("name") or "")]
+    assert externals, "the network has no trace for sources cited but not in the data"
+    assert all(str(i).startswith(EXTERNAL) for t in externals for i in t.get("customdata") or [])
+
+    assert metric(bundled, "Events") == str(len(drawn))
+    assert {"Events", "Outlets", "Countries", "Languages"} <= {m.label for m in bundled.metric}
+
+
+# --- uploads ---------------------------------------------------------------------------------
+
+
+def test_german_windows_1252_upload_keeps_its_umlauts(upload, german_csv: bytes) -> None:
+    at = upload(german_csv, "Recherche Nordkorea.csv")
+
+    assert not at.exception
+    assert not at.error
+    ids = {f"de-0{i}" for i in range(1, 6)}
+    timeline, network = figure(at, "timeline"), figure(at, "network")
+    assert event_ids(timeline) == ids
+    assert event_ids(network) == ids
+
+    shown = trace_texts(timeline) + trace_texts(network)
+    for text in ("Süddeutsche Zeitung", "Neue Zürcher Zeitung", "Faktencheck Österreich",
+                 "Korotschenko über «100’000 Freiwillige»"):  # fmt: skip
+        assert text in shown
+    for mojibake in ("Ã", "â€", "Â", "\ufffd"):
+        assert mojibake not in shown
+
+    rows = table(at, "id", "outlet", "notes").set_index("id")
+    assert rows.loc["de-03", "outlet"] == "Neue Zürcher Zeitung"
+    assert rows.loc["de-03", "notes"] == "Büro Zürich"
+    assert rows.loc["de-02", "notes"] == "Paywall, 3 €"
+    # German vocabulary and names arrive as the contract's codes.
+    assert rows.loc["de-02", "type"] == "broadsheet"
+    assert rows.loc["de-04", "type"] == "tabloid"
+    assert rows.loc["de-05", "country"] == "AT"
+
+    described = plain(" ".join(c.value for c in at.caption))
+    assert "semicolon" in described
+    assert "Windows-1252" in described
+
+
+def test_a_file_with_bad_rows_lists_every_problem(upload) -> None:
+    data = (
+        b"id,date,outlet,outlet_type\r\n"
+        b"a1,2022-08-05,Daily Mail,tabloid\r\n"
+        b"a2,gestern,Bild,tabloid\r\n"  # row 3: not a date
+        b"a1,2022-08-06,New York Post,tabloid\r\n"  # row 4: the id of row 2 again
+        b"a3,2022-08-07,Blick,boulevard\r\n"
+    )
+    at = upload(data, "bad.csv")
+
+    assert not at.exception
+    assert event_ids(figure(at, "timeline")) == {"a1", "a3"}
+
+    problems = next(e for e in at.expander if e.label.startswith("Problems"))
+    assert "2 rows rejected" in problems.label
+    listed = table(problems, "where", "problem")
+    found = dict(zip(listed["where"], listed["problem"], strict=True))
+    row3 = next(p for w, p in found.items() if w.startswith("row 3"))
+    row4 = next(p for w, p in found.items() if w.startswith("row 4"))
+    assert "cannot read" in row3 and "gestern" in row3
+    assert "already used on row 2" in row4
+
+    rejected = table(problems, "row", "reason")
+    assert rejected["row"].tolist() == [3, 4]
+    assert "gestern" in rejected.to_string()  # the rows as the user wrote them
+
+    downloads = problems.get("download_button")
+    assert [d.label for d in downloads] == ["Download the rejected rows (CSV)"]
+    assert "2 rows rejected" in plain(" ".join(c.value for c in at.caption))
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("junk.csv", random.Random(7).randbytes(4096), "looks like a binary file"),
+        ("empty.csv", b"", "the file is empty"),
+        ("events.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "old Excel .xls file"),
+        ("events.json", b"[]", "holds no events"),
+    ],
+    ids=["binary-junk", "empty", "legacy-xls", "json-without-events"],
+)
+def test_an_unreadable_file_gets_a_plain_error(upload, name: str, data: bytes, reason: str) -> None:
+    at = upload(data, name)
+
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "could not be read" in message
+    assert reason in message
+    assert "Traceback" not in message and len(message) < 300
+    assert not at.get("plotly_chart")
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"id,outlet\r\na1,Bild\r\n", "no 'date' column"),
+        (b"id,date,outlet\r\na1,gestern,Bild\r\n", "cannot read 'gestern'"),
+    ],
+    ids=["no-date-column", "no-readable-date"],
+)
+def test_a_file_with_no_loadable_row_explains_why(upload, data: bytes, reason: str) -> None:
+    at = upload(data, "nothing-loads.csv")
+
+    assert not at.exception, at.exception[0].value if at.exception else ""
+    assert reason in page_text(at)
+    assert "No row of nothing-loads.csv could be loaded" in at.warning[0].value
+    assert not at.get("plotly_chart")
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+def test_outlet_type_filter_leaves_only_tabloids(bundled: AppTest) -> None:
+    widget(bundled.multiselect, "outlet_type").set_value(["tabloid"]).run()
+
+    assert not bundled.exception
+    tabloids = {r["id"] for r in bundled_rows() if r["outlet_type"] == "tabloid"}
+    drawn = event_ids(figure(bundled, "timeline"))
+    assert {"dailymail-0805", "nypost-0805"} <= drawn
+    assert drawn == tabloids
+    assert event_ids(figure(bundled, "network")) == drawn
+    assert metric(bundled, "Events") == str(len(drawn))
+
+
+def test_date_range_keeps_events_that_overlap_the_day(bundled: AppTest) -> None:
+    day = dt.date(2022, 8, 11)
+    widget(bundled.date_input, "dates").set_value((day, day)).run()
+
+    assert not bundled.exception
+    drawn = event_ids(figure(bundled, "timeline"))
+    # Dated that day, or a range that covers it: shown.
+    assert {"mfa-0811", "tass-0811", "dzen-tass-08", "ru-embassy-dprk-08"} <= drawn
+    # Before, or after: hidden. News Tomato is 12 Aug 09:22 in Seoul, 00:22 UTC: the next day.
+    assert not {"dailymail-0805", "reuters-0713", "rappler-0817", "newstomato-0812"} & drawn
+    assert event_ids(figure(bundled, "network")) == drawn
