@@ -469,11 +469,22 @@ def test_render_exits_three_when_the_browser_does_not_start(tmp_path):
     assert [Path(p).suffix for p in out.stdout.splitlines()] == [".csv"]
 
 
-def test_render_defaults_to_both_views_as_png_and_warns_when_squeezed(tmp_path, renderer, capsys):
+def test_render_defaults_to_both_views_tall_enough_to_stay_legible(tmp_path, renderer, capsys):
     assert main(["render", str(BUNDLED), "--out", str(tmp_path)]) == 0
     out, err = capsys.readouterr()
     (path,) = out.splitlines()
     assert path.endswith("-both.png")
+    width, height = png_size(Path(path).read_bytes())
+    # No height asked for: 1600 wide, and as tall as the charts need to keep their on-screen size.
+    assert width == 1600 and height > 900
+    assert f"height {height}" in err
+
+
+def test_render_warns_when_an_asked_for_height_squeezes_the_charts(tmp_path, renderer, capsys):
+    args = ["render", str(BUNDLED), "--out", str(tmp_path), "--height", "900"]
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    (path,) = out.splitlines()
     assert png_size(Path(path).read_bytes()) == (1600, 900)
     assert "--height" in err  # the suggestion of a height that keeps labels apart
 
