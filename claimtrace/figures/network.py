@@ -108,8 +108,8 @@ def network_figure(
     _edges(fig, visible, pos, bright)
     _nodes(fig, events, links, pos, options, selected)
     if story:
-        add_jump_rings(fig, story.crossings, events, pos.loc[events["id"]].reset_index())
-        _decay_marks(fig, story.decays, pos)
+        add_jump_rings(fig, story.crossings, events, pos.loc[events["id"]].reset_index(), options)
+        _decay_marks(fig, story.decays, pos, options)
     ticks = [esc(value_label(options.lanes, v)) for v in lanes.values]
     tickvals = list(lanes.centers)
     if len(externals):
@@ -216,7 +216,9 @@ def _edges(fig: go.Figure, links: pd.DataFrame, pos: pd.DataFrame, selected: set
             fig.add_trace(_edge_hover(group, pos, kind, name))
 
 
-def _decay_marks(fig: go.Figure, decays: tuple[str, ...], pos: pd.DataFrame) -> None:
+def _decay_marks(
+    fig: go.Figure, decays: tuple[str, ...], pos: pd.DataFrame, options: Options
+) -> None:
     """A slash through the events that cite only an intermediary, no longer the origin."""
     shown = [i for i in decays if i in pos.index]
     if not shown:
@@ -231,6 +233,7 @@ def _decay_marks(fig: go.Figure, decays: tuple[str, ...], pos: pd.DataFrame) -> 
                 "size": theme.MARKER_SIZE + 8,
                 "color": theme.JUMP_COLOUR,
                 "line": {"width": 1.5, "color": theme.JUMP_COLOUR},
+                "opacity": options.bright(pd.Series(shown, dtype=object)),
             },
             name="no longer names<br>the original source",
             legendgroup="decay",

@@ -172,7 +172,7 @@ def timeline_figure(
     if selected:
         _selection_rings(fig, pos[is_selected])
     if story:
-        _jumps(fig, story.crossings, events, pos)
+        _jumps(fig, story.crossings, events, pos, options)
         _status_band(fig, story.status, events, tz)
     _cumulative(fig, events, tz)
     _milestones(fig, milestones, events, tz)
@@ -320,26 +320,30 @@ def _cumulative(fig: go.Figure, events: pd.DataFrame, tz: str) -> None:
     )
 
 
-def _jumps(fig: go.Figure, crossings: list[dict], events: pd.DataFrame, pos: pd.DataFrame) -> None:
+def _jumps(
+    fig: go.Figure, crossings: list[dict], events: pd.DataFrame, pos: pd.DataFrame, options
+) -> None:
     """Rings around the events where the claim first entered a new language or left state media.
 
     Country jumps are listed in the analysis tables rather than drawn: there are too many."""
-    add_jump_rings(fig, crossings, events, pos, row=1)
+    add_jump_rings(fig, crossings, events, pos, options, row=1)
 
 
 def add_jump_rings(
-    fig: go.Figure, crossings: list[dict], events: pd.DataFrame, pos, row=None
+    fig: go.Figure, crossings: list[dict], events: pd.DataFrame, pos, options: Options, row=None
 ) -> None:
+    """Jump rings; like the points, they fade when other events are picked."""
     drawn = [c for c in crossings if c["kind"] in ("language", "state_to_independent")]
     if not drawn:
         return
     where = pd.Series(range(len(events)), index=events["id"].to_numpy())
-    xs, ys, texts = [], [], []
+    xs, ys, texts, ids = [], [], [], []
     for c in drawn:
         for event_id in c["events"]:
             if event_id not in where.index:
                 continue
             i = where[event_id]
+            ids.append(event_id)
             xs.append(pos["x"].iloc[i])
             ys.append(pos["y"].iloc[i])
             to = (
@@ -359,6 +363,7 @@ def add_jump_rings(
             "size": theme.MARKER_SIZE + 9,
             "color": theme.JUMP_COLOUR,
             "line": {"width": 1.6},
+            "opacity": options.bright(pd.Series(ids, dtype=object)),
         },
         name="jump into a new language<br>or out of state media",
         legendgroup="jump",

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from claimtrace import analysis
+from claimtrace.figures import theme
 from claimtrace.figures.common import Options
 from claimtrace.figures.network import network_figure
 from claimtrace.figures.timeline import timeline_figure
@@ -101,3 +102,24 @@ def test_empty_view_gives_a_message_not_an_error(case):
     assert "No events" in fig.layout.annotations[0].text
     fig = network_figure(empty, case.links.iloc[0:0], case.external_sources.iloc[0:0], Options())
     assert "No events" in fig.layout.annotations[0].text
+
+
+def test_picking_fades_everything_off_the_path(case):
+    from claimtrace import diffusion
+
+    story = analysis.story(case.events, case.links)
+    up, down = diffusion.lineage(case.links, "dailymail-0805")
+    keep = ("dailymail-0805", *up, *down)
+    options = Options(selected=("dailymail-0805",), highlight=keep)
+    for fig in (
+        timeline_figure(case.events, case.links, options, story),
+        network_figure(case.events, case.links, case.external_sources, options, story),
+    ):
+        for trace in fig.data:
+            if trace.customdata is None or str(trace.customdata[0]).startswith("external:"):
+                continue
+            for event_id, opacity in zip(trace.customdata, trace.marker.opacity, strict=True):
+                assert opacity == (1.0 if event_id in keep else theme.FADED_OPACITY), event_id
+        rings = [t for t in fig.data if t.name and t.name.startswith("jump into")]
+        assert rings and min(rings[0].marker.opacity) == theme.FADED_OPACITY
+    assert "regnum-0802" in up and "bcnn1-0805" in down
