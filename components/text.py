@@ -12,7 +12,14 @@ def md(text: object) -> str:
     return _MARKDOWN.sub(r"\\\1", "" if text is None else str(text)).replace("\n", " ")
 
 
+_LINK_UNSAFE = {"(": "%28", ")": "%29", "[": "%5B", "]": "%5D", "<": "%3C", ">": "%3E"}
+
+
 def safe_url(url: object) -> str:
-    """The URL if it is a plain http(s) link, else '' (javascript:, data: and others never link)."""
+    """The URL if it is a plain http(s) link, else '' (javascript:, data: and others never link).
+
+    Brackets are percent-encoded, so the address cannot close the Markdown link it is put in."""
     text = "" if url is None else str(url).strip()
-    return text if re.match(r"(?i)^https?://[^\s<>\"']+$", text) else ""
+    if not re.match(r"(?i)^https?://[^\s<>\"']+$", text):
+        return ""
+    return "".join(_LINK_UNSAFE.get(ch, ch) for ch in text)
