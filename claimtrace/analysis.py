@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from claimtrace import diffusion
+from claimtrace import diffusion, lookup
 from claimtrace.dates import format_interval
 from claimtrace.diffusion import First
 from claimtrace.inference import infer_links
@@ -21,20 +22,38 @@ class Milestone:
     first: First
 
 
-def origin_country(events: pd.DataFrame, links: pd.DataFrame) -> str:
+# The columns deciding who was first: a narrow copy of a large table is cheap to filter.
+_FIRST_COLUMNS = ["id", "date", "date_end", "row", "country", "language", "stance", "outlet_type"]
+
+
+def _claim(events: pd.DataFrame) -> pd.DataFrame:
+    """The claim-carrying events, with only the columns the firsts need."""
+    narrow = events[[c for c in _FIRST_COLUMNS if c in events.columns]]
+    return narrow[diffusion.carries_claim(events).to_numpy(dtype=bool)]
+
+
+def origin_country(
+    events: pd.DataFrame, links: pd.DataFrame, sources: dict[str, list[str]] | None = None
+) -> str:
     """The country of the earliest claim-carrying event(s), if they agree; else ''."""
-    claim = events[diffusion.carries_claim(events)]
-    first = diffusion.first_events(claim, diffusion.documented_sources(events, links))
+    if sources is None:
+        sources = diffusion.documented_sources(events, links)
+    first = diffusion.first_events(_claim(events), sources)
     if first is None:
         return ""
-    countries = set(events.loc[events["id"].isin(first.ids), "country"]) - {""}
+    countries = set(lookup.select(events, first.ids)["country"].tolist()) - {""}
     return countries.pop() if len(countries) == 1 else ""
 
 
-def milestones(events: pd.DataFrame, links: pd.DataFrame) -> list[Milestone]:
-    """First appearance, first outside the origin country, first in English, first rebuttal."""
-    sources = diffusion.documented_sources(events, links)
-    claim = events[diffusion.carries_claim(events)]
+def milestones(
+    events: pd.DataFrame, links: pd.DataFrame, sources: dict[str, list[str]] | None = None
+) -> list[Milestone]:
+    """First appearance, first outside the origin country, first in English, first rebuttal.
+
+    `sources` (diffusion.documented_sources of these events and links) saves computing it."""
+    if sources is None:
+        sources = diffusion.documented_sources(events, links)
+    claim = _claim(events)
     out: list[Milestone] = []
 
     def add(key: str, label: str, group: pd.DataFrame) -> None:
@@ -43,21 +62,18 @@ def milestones(events: pd.DataFrame, links: pd.DataFrame) -> list[Milestone]:
             out.append(Milestone(key, label, first))
 
     add("first_appearance", "First appearance", claim)
-    home = origin_country(events, links)
+    home = origin_country(events, links, sources)
     if home:
         add("first_abroad", "First outside the origin country", claim[claim["country"] != home])
     add("first_english", "First in English", claim[claim["language"] == "en"])
-    add(
-        "first_rebuttal",
-        "First denial or fact-check",
-        events[events["stance"].isin(["denies", "debunks"])],
-    )
+    rebuttal = events["stance"].isin(["denies", "debunks"]).to_numpy(dtype=bool)
+    add("first_rebuttal", "First denial or fact-check", events[_FIRST_COLUMNS][rebuttal])
     return out
 
 
 def describe_first(first: First, events: pd.DataFrame, tz: str = "UTC", names: int = 3) -> str:
     """'Daily Mail or New York Post, 5 Aug 2022' — a tie stays a tie."""
-    rows = events.set_index("id").loc[list(first.ids)]
+    rows = lookup.select(events, first.ids)
     outlets = list(dict.fromkeys(rows["outlet"]))
     shown = outlets[:names]
     who = " or ".join(shown) if len(shown) <= 2 else ", ".join(shown[:-1]) + " or " + shown[-1]
@@ -99,9 +115,13 @@ def format_elapsed(least: pd.Timedelta, most: pd.Timedelta) -> str:
     return f"{round(lo)} hours – {round(hi / 24 if hi_unit == 'hours' else hi)} days"
 
 
-def key_figures(events: pd.DataFrame, links: pd.DataFrame) -> dict:
-    """Counts and firsts for the header. Firsts are First objects or None."""
-    found = {m.key: m.first for m in milestones(events, links)}
+def key_figures(
+    events: pd.DataFrame, links: pd.DataFrame, found: list[Milestone] | None = None
+) -> dict:
+    """Counts and firsts for the header. Firsts are First objects or None.
+
+    `found` (milestones of these events and links, e.g. a Story's) saves computing them."""
+    found = {m.key: m.first for m in (milestones(events, links) if found is None else found)}
     first = found.get("first_appearance")
     english = found.get("first_english")
     return {
@@ -161,33 +181,48 @@ OFFICIAL_TYPES = frozenset({"state_official", "politician"})
 
 def firsts_table(events: pd.DataFrame, links: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
     """first_by_language, first_by_country, first_by_outlet_type: value -> ids (ties listed)."""
+    sources = diffusion.documented_sources(events, links)
     return {
         f"first_by_{column}": {
             value: list(first.ids)
-            for value, first in diffusion.firsts_by(events, links, column).items()
+            for value, first in diffusion.firsts_by(events, links, column, sources).items()
         }
         for column in ("language", "country", "outlet_type")
     }
 
 
-def crossings(events: pd.DataFrame, links: pd.DataFrame) -> list[dict]:
+def crossings(
+    events: pd.DataFrame, links: pd.DataFrame, sources: dict[str, list[str]] | None = None
+) -> list[dict]:
     """Where the claim first passed into a new language or country, or out of state outlets.
 
     Each: event (the best-dated of a tie), events (the whole tie), kind, from, to, hops along
     documented links, elapsed_hours from the first appearance (to the earliest it can have been).
     """
-    claim = events[diffusion.carries_claim(events)]
-    sources = diffusion.documented_sources(events, links)
+    claim = _claim(events)
+    if sources is None:
+        sources = diffusion.documented_sources(events, links)
     first = diffusion.first_events(claim, sources)
     if first is None:
         return []
-    depth = dict(zip(events["id"], diffusion.hops(events, links), strict=True))
-    by_id = events.set_index("id")
+    firsts = {kind: diffusion.firsts_by(events, links, kind, sources) for kind in KINDS}
+    independent = claim[~claim["outlet_type"].isin(STATE_OUTLET_TYPES | OFFICIAL_TYPES)]
+    found_independent = diffusion.first_events(independent, sources)
+    # Only the events named below are looked up, not the whole table.
+    named = {*first.ids, *(found_independent.ids if found_independent else ())}
+    for by_value in firsts.values():
+        for found in by_value.values():
+            named.update(found.ids)
+            named.update(sources.get(found.ids[0], []))
+    by_id = lookup.select(events, named)
+    depth = diffusion.hops(events, links).to_numpy()
+    found_at = lookup.positions(events["id"], by_id.index)
+    at = dict(zip(by_id.index.tolist(), found_at.tolist(), strict=True))
     out = []
 
     def add(kind: str, origin: str, value: str, found: First) -> None:
         lead = found.ids[0]
-        cited = [s for s in sources.get(lead, []) if s in by_id.index]
+        cited = [s for s in sources.get(lead, []) if s in at]
         column = {"language": "language", "country": "country"}.get(kind, "outlet_type")
         came_from = by_id.loc[cited[0], column] if cited else origin
         out.append(
@@ -197,25 +232,26 @@ def crossings(events: pd.DataFrame, links: pd.DataFrame) -> list[dict]:
                 "kind": kind,
                 "from": came_from if kind != "state_to_independent" else "state",
                 "to": value,
-                "hops": int(depth.get(lead, 0)),
+                "hops": int(depth[at[lead]]) if lead in at else 0,
                 "elapsed_hours": round((found.start - first.start).total_seconds() / 3600, 1),
             }
         )
 
-    for kind in ("language", "country"):
+    for kind in KINDS:
         home = {v for v in by_id.loc[list(first.ids), kind] if v}
         origin = sorted(home)[0] if len(home) == 1 else ""
-        for value, found in diffusion.firsts_by(events, links, kind).items():
+        for value, found in firsts[kind].items():
             if value not in home:
                 add(kind, origin, value, found)
-    independent = claim[~claim["outlet_type"].isin(STATE_OUTLET_TYPES | OFFICIAL_TYPES)]
     # Only a claim that started in state outlets alone can cross out of them.
-    if set(by_id.loc[list(first.ids), "outlet_type"]) <= STATE_OUTLET_TYPES:
-        found = diffusion.first_events(independent, sources)
-        if found is not None:
-            to = by_id.loc[found.ids[0], "outlet_type"]
-            add("state_to_independent", "state", to, found)
+    started_in_state = set(by_id.loc[list(first.ids), "outlet_type"]) <= STATE_OUTLET_TYPES
+    if started_in_state and found_independent is not None:
+        to = by_id.loc[found_independent.ids[0], "outlet_type"]
+        add("state_to_independent", "state", to, found_independent)
     return sorted(out, key=lambda c: (c["elapsed_hours"], c["kind"], c["to"]))
+
+
+KINDS = ("language", "country")
 
 
 def status_changes(events: pd.DataFrame) -> list[dict]:
@@ -225,11 +261,11 @@ def status_changes(events: pd.DataFrame) -> list[dict]:
     denial (or confirmation); debunked from the first fact-check. A denial after a debunk does
     take back the debunk ("debunked and denied"); a confirmation overrides everything before it.
     """
-    claim = events[diffusion.carries_claim(events)]
+    claim = events[diffusion.carries_claim(events).to_numpy(dtype=bool)]
     if claim.empty:
         return []
     changes = []
-    first = claim.sort_values(["date", "row"]).iloc[0]
+    first = claim.iloc[_earliest(claim, "date", "row")]
     changes.append(
         {
             "date": first["date"],
@@ -248,7 +284,7 @@ def status_changes(events: pd.DataFrame) -> list[dict]:
     for status, group in candidates:
         if len(group):
             # The event that surely came first (earliest end), dated from its earliest moment.
-            row = group.sort_values(["date_end", "date", "row"]).iloc[0]
+            row = group.iloc[_earliest(group, "date_end", "date", "row")]
             changes.append(
                 {"date": row["date"], "by": row["date_end"], "status": status, "event": row["id"]}
             )
@@ -261,6 +297,17 @@ def status_changes(events: pd.DataFrame) -> list[dict]:
             out.append(change)
             current = change["status"]
     return out
+
+
+def _earliest(frame: pd.DataFrame, *by: str) -> int:
+    """The position of the first row when sorted by these columns (without sorting them all)."""
+    keys = [
+        frame[c].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().view("i8")
+        if isinstance(frame[c].dtype, pd.DatetimeTZDtype)
+        else frame[c].to_numpy()
+        for c in reversed(by)
+    ]
+    return int(np.lexsort(keys)[0])
 
 
 @dataclass(frozen=True)
@@ -278,11 +325,12 @@ def story(events: pd.DataFrame, links: pd.DataFrame, now: str = "") -> Story:
 
     With `now`, the status counts only events that had surely happened by then."""
     documented = links[links["kind"] == "documented"]
-    decay = diffusion.attribution(events, documented)
+    sources = diffusion.documented_sources(events, documented)
+    decay = diffusion.attribution(events, documented, sources)
     sure = events[events["date_end"] <= pd.Timestamp(now)] if now else events
     return Story(
-        milestones(events, documented),
-        crossings(events, documented),
+        milestones(events, documented, sources),
+        crossings(events, documented, sources),
         status_changes(sure),
-        tuple(decay.loc[decay["decays"], "id"]),
+        tuple(decay.loc[decay["decays"], "id"].tolist()),
     )

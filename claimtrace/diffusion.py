@@ -7,12 +7,17 @@ one node per external source: a cited name that matches no event in the data ("T
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from claimtrace import lookup
+from claimtrace.fastcsv import PY_WHITESPACE
 from claimtrace.model import Problem
 from claimtrace.schema import CLAIM_STANCES
 from claimtrace.vocab import normalize_key
@@ -62,29 +67,46 @@ def resolve_cites(
     Returns (links, external sources, problems).
     """
     problems: list[Problem] = []
-    has = events["cites"] != ""
-    pairs = [
-        (row.id, entry, row.date, row.row)
-        for row in events.loc[has, ["id", "cites", "date", "row"]].itertuples(index=False)
-        for entry in split_cites(row.cites)
-    ]
-    if not pairs:
+    where, entries = _cite_entries(events["cites"])
+    if not len(where):
         return empty_links(), _externals(pd.DataFrame(columns=["name", "target", "date"])), []
-    cites = pd.DataFrame(pairs, columns=["target", "entry", "date", "row"])
-    ids = set(events["id"])
-    by_id = cites["entry"].isin(ids)
+    # Object columns throughout: pandas' Arrow strings make isin() and loops slow.
+    cites = pd.DataFrame(
+        {
+            "target": events["id"].to_numpy(dtype=object)[where],
+            "entry": pd.Series(entries, dtype=object),
+            "date": pd.Series(events["date"].array.take(where)),
+            "row": events["row"].to_numpy()[where],
+        }
+    )
+    cites["target"] = cites["target"].astype(object)
+    by_id = pd.Series(
+        pc.is_in(pa.array(entries, type=pa.string()), value_set=lookup.text_array(events["id"]))
+        .to_numpy(zero_copy_only=False)
+        .astype(bool)
+    )
     cites["source"] = cites["entry"].where(by_id)
     cites["via"] = np.where(by_id, "id", "")
 
     # By outlet name: the named outlet's latest event that started no later than the citing one.
-    outlet_key = events["outlet"].map(normalize_key)
+    codes, outlets = pd.factorize(events["outlet"])
+    keys = np.array([normalize_key(o) for o in outlets], dtype=object)
+    outlet_key = pd.Series(keys[codes] if len(codes) else keys, index=events.index, dtype=object)
     rest = cites[~by_id].copy()
-    rest["key"] = rest["entry"].map(normalize_key)
-    known = rest["key"].isin(set(outlet_key))
+    rest["key"] = rest["entry"].map(normalize_key).astype(object)
+    known = rest["key"].isin(set(keys))
     if known.any():
         left = rest[known].sort_values("date").reset_index()
+        named = set(left["key"])
+        of_named = np.array([k in named for k in keys], dtype=bool)[codes]  # their events
         right = (
-            pd.DataFrame({"key": outlet_key, "cand": events["id"], "date": events["date"]})
+            pd.DataFrame(
+                {
+                    "key": outlet_key[of_named],
+                    "cand": events["id"].to_numpy(dtype=object)[of_named],
+                    "date": events["date"][of_named],
+                }
+            )
             .sort_values("date", kind="stable")
             .reset_index(drop=True)
         )
@@ -93,13 +115,25 @@ def resolve_cites(
         later = back["cand"].isna()
         chosen = back["cand"].fillna(fwd["cand"])
         # An event naming its own outlet ("TASS" in a TASS report) means another of its events.
-        for i in np.flatnonzero((chosen == left["target"]).to_numpy()):
-            other = right[(right["key"] == left.loc[i, "key"]) & (right["cand"] != chosen[i])]
-            if other.empty:
-                continue  # the outlet's only event: reported as a self-citation below
-            before = other[other["date"] <= left.loc[i, "date"]]
-            chosen[i] = before["cand"].iloc[-1] if len(before) else other["cand"].iloc[0]
-            later[i] = before.empty
+        itself = np.flatnonzero((chosen == left["target"]).to_numpy())
+        if len(itself):
+            named = right[right["key"].isin(set(left["key"].iloc[itself]))]
+            by_key = named.groupby("key", sort=False).indices  # positions, in date order
+            cand = named["cand"].to_numpy(dtype=object)
+            moment = _nanoseconds(named["date"])
+            citing = _nanoseconds(left["date"])
+            named_key = left["key"].to_numpy(dtype=object)
+            picked = chosen.to_numpy(dtype=object, copy=True)
+            late = later.to_numpy(dtype=bool, copy=True)
+            for i in itself.tolist():
+                own = by_key[named_key[i]]  # ids are unique: the citing event is among them once
+                last = int(np.searchsorted(moment[own], citing[i], "right"))
+                before = [k for k in own[max(0, last - 2) : last][::-1] if cand[k] != picked[i]]
+                first = [k for k in own[:2] if cand[k] != picked[i]]
+                if before or first:  # else: the outlet's only event, a self-citation below
+                    picked[i] = cand[(before or first)[0]]
+                    late[i] = not before
+            chosen, later = pd.Series(picked, dtype=object), pd.Series(late)
         for i in np.flatnonzero(later.to_numpy()):
             problems.append(
                 Problem(
@@ -151,6 +185,35 @@ def resolve_cites(
     return links, _externals(ext), problems
 
 
+def _cite_entries(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(event position, entry) for every entry of every `cites` cell, in order (split_cites):
+    cells holding one name are taken whole, only the others are split one by one."""
+    text = lookup.text_array(texts)
+    given = pc.not_equal(text, "")
+    several = pc.or_(pc.match_substring(text, ";"), pc.match_substring(text, "\n"))
+    one = np.flatnonzero(pc.and_(given, pc.invert(several)).to_numpy(zero_copy_only=False))
+    names = pc.utf8_trim(text.take(pa.array(one)), characters=PY_WHITESPACE)
+    keep = pc.not_equal(names, "").to_numpy(zero_copy_only=False)
+    at, entries = [one[keep]], [names.filter(pa.array(keep)).to_numpy(zero_copy_only=False)]
+    for k in np.flatnonzero(several.to_numpy(zero_copy_only=False)).tolist():
+        parts = split_cites(texts.iloc[k])
+        at.append(np.full(len(parts), k, dtype=np.int64))
+        entries.append(np.array(parts, dtype=object))
+    where = np.concatenate(at).astype(np.int64)
+    order = np.argsort(where, kind="stable")  # entries of one cell stay in their order
+    return where[order], np.concatenate(entries).astype(object)[order]
+
+
+def _nanoseconds(times: pd.Series) -> np.ndarray:
+    """UTC instants as int64 nanoseconds (for searching and comparing in numpy)."""
+    return (
+        times.dt.tz_convert("UTC")
+        .dt.tz_localize(None)
+        .to_numpy(dtype="datetime64[ns]")
+        .view(np.int64)
+    )
+
+
 def _externals(ext: pd.DataFrame) -> pd.DataFrame:
     """One row per external source: its node id, name, the events citing it, first citation."""
     if ext.empty:
@@ -169,8 +232,14 @@ def _externals(ext: pd.DataFrame) -> pd.DataFrame:
 def _cycle_warnings(links: pd.DataFrame, events: pd.DataFrame, unit: str) -> list[Problem]:
     # astype(bool): on no links at all, map() gives an object Series, which would select columns.
     inner = links[~links["source"].map(is_external).astype(bool)]
-    graph = nx.DiGraph(list(zip(inner["source"], inner["target"], strict=True)))
-    rows = dict(zip(events["id"], events["row"], strict=True))
+    sources = inner["source"].to_numpy(dtype=object)
+    targets = inner["target"].to_numpy(dtype=object)
+    left = _in_cycles(sources, targets)
+    if not left.any():
+        return []
+    graph = nx.DiGraph(list(zip(sources[left], targets[left], strict=True)))
+    involved = events["id"].isin(list(graph)).to_numpy()
+    rows = dict(zip(events["id"][involved], events["row"][involved], strict=True))
     out = []
     for component in nx.strongly_connected_components(graph):
         if len(component) > 1:
@@ -189,6 +258,43 @@ def _cycle_warnings(links: pd.DataFrame, events: pd.DataFrame, unit: str) -> lis
     return out
 
 
+def _in_cycles(sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Which edges are left once every node that cannot lie on a cycle is peeled off (Kahn's
+    algorithm: a node nothing points to, repeatedly). None when the graph has no cycle; in any
+    case the strongly connected components of more than one node are those of what is left."""
+    codes, nodes = pd.factorize(np.concatenate([sources, targets]))
+    s, t = codes[: len(sources)], codes[len(sources) :]
+    indegree = np.bincount(t, minlength=len(nodes))
+    peeled = np.zeros(len(nodes), dtype=bool)
+    # Whole layers at a time while the graph is shallow (citation chains mostly are) ...
+    for _ in range(_VECTOR_LAYERS):
+        free = (indegree == 0) & ~peeled
+        if not free.any():
+            break
+        peeled |= free
+        indegree -= np.bincount(t[free[s]], minlength=len(nodes))
+    else:
+        # ... then node by node.
+        live = ~peeled[s]
+        order = np.argsort(s[live], kind="stable")
+        first = np.searchsorted(s[live][order], np.arange(len(nodes) + 1)).tolist()
+        child = t[live][order].tolist()
+        remaining = indegree.tolist()
+        free_nodes = np.flatnonzero((indegree == 0) & ~peeled).tolist()
+        while free_nodes:
+            node = free_nodes.pop()
+            for k in range(first[node], first[node + 1]):
+                remaining[child[k]] -= 1
+                if remaining[child[k]] == 0:
+                    free_nodes.append(child[k])
+        indegree = np.array(remaining, dtype=np.int64)
+        peeled = indegree == 0
+    return ~peeled[s] & ~peeled[t]
+
+
+_VECTOR_LAYERS = 64
+
+
 # --- analysis ------------------------------------------------------------------------------------
 
 
@@ -203,19 +309,24 @@ def build_graph(events: pd.DataFrame, links: pd.DataFrame) -> nx.DiGraph:
 
 def documented_sources(events: pd.DataFrame, links: pd.DataFrame) -> dict[str, list[str]]:
     """For each event id, the ids of events in the data it cites (externals left out)."""
-    ids = set(events["id"])
-    documented = links[(links["kind"] == "documented") & links["source"].isin(ids)]
+    inside = lookup.member(links["source"], lookup.text_array(events["id"]))
+    documented = links[(links["kind"] == "documented").to_numpy(dtype=bool) & inside]
     out: dict[str, list[str]] = {}
-    for s, t in zip(documented["source"], documented["target"], strict=True):
+    for s, t in zip(documented["source"].tolist(), documented["target"].tolist(), strict=True):
         out.setdefault(t, []).append(s)
     return out
 
 
-def origins(events: pd.DataFrame, links: pd.DataFrame) -> list[str]:
-    """Claim-carrying events that cite nothing inside the data, earliest first."""
-    cited_inside = set(documented_sources(events, links))
-    mask = carries_claim(events) & ~events["id"].isin(cited_inside)
-    return list(events.loc[mask].sort_values(["date", "row"])["id"])
+def origins(
+    events: pd.DataFrame, links: pd.DataFrame, sources: dict[str, list[str]] | None = None
+) -> list[str]:
+    """Claim-carrying events that cite nothing inside the data, earliest first.
+
+    `sources` (documented_sources of these events and links) saves computing it again."""
+    cited_inside = list(documented_sources(events, links) if sources is None else sources)
+    mask = carries_claim(events).to_numpy(dtype=bool) & ~lookup.member(events["id"], cited_inside)
+    order = np.lexsort((events["row"].to_numpy()[mask], _nanoseconds(events["date"])[mask]))
+    return events["id"].array[mask].take(order).tolist()
 
 
 def hops(events: pd.DataFrame, links: pd.DataFrame) -> pd.Series:
@@ -224,34 +335,43 @@ def hops(events: pd.DataFrame, links: pd.DataFrame) -> pd.Series:
     The shortest chain from any root counts. Events inside a citation circle that no root
     reaches get the depth of the circle's own earliest member (0).
     """
-    ids = list(events["id"])
-    index = {n: i for i, n in enumerate(ids)}
-    inner = links[links["source"].isin(index) & links["target"].isin(index)]
-    children: list[list[int]] = [[] for _ in ids]
-    indegree = np.zeros(len(ids), dtype=int)
-    for s, t in zip(inner["source"], inner["target"], strict=True):
-        children[index[s]].append(index[t])
-        indegree[index[t]] += 1
-    depth = np.full(len(ids), -1, dtype=int)
-    queue: deque[int] = deque(np.flatnonzero(indegree == 0).tolist())
-    for i in queue:
-        depth[i] = 0
-    order = np.argsort(events["date"].to_numpy(), kind="stable")
-    cursor = 0
-    while True:
-        while queue:
-            i = queue.popleft()
-            for j in children[i]:
-                if depth[j] < 0:
-                    depth[j] = depth[i] + 1
-                    queue.append(j)
-        # Anything left sits in a circle that no root reaches: start from its earliest event.
-        while cursor < len(order) and depth[order[cursor]] >= 0:
-            cursor += 1
-        if cursor == len(order):
+    n = len(events)
+    source = lookup.positions(events["id"], links["source"])
+    target = lookup.positions(events["id"], links["target"])
+    inner = (source >= 0) & (target >= 0)
+    s, t = source[inner], target[inner]
+    order = np.argsort(s, kind="stable")
+    first = np.searchsorted(s[order], np.arange(n + 1))  # children of i: child[first[i]:first[i+1]]
+    child = t[order]
+    depth = np.full(n, -1, dtype=int)
+    # Breadth first from all roots at once, one level per step.
+    frontier = np.flatnonzero(np.bincount(t, minlength=n) == 0)
+    depth[frontier] = 0
+    level = 0
+    while len(frontier):
+        counts = first[frontier + 1] - first[frontier]
+        total = int(counts.sum())
+        if not total:
             break
-        depth[order[cursor]] = 0
-        queue.append(int(order[cursor]))
+        offsets = np.repeat(first[frontier] - (np.cumsum(counts) - counts), counts)
+        reached = child[offsets + np.arange(total)]
+        frontier = np.unique(reached[depth[reached] < 0])
+        level += 1
+        depth[frontier] = level
+    left = np.flatnonzero(depth < 0)
+    if len(left):
+        # Anything left sits in a circle that no root reaches: start from its earliest event.
+        for start in left[np.argsort(_nanoseconds(events["date"])[left], kind="stable")].tolist():
+            if depth[start] >= 0:
+                continue
+            depth[start] = 0
+            queue = deque([start])
+            while queue:
+                i = queue.popleft()
+                for j in child[first[i] : first[i + 1]].tolist():
+                    if depth[j] < 0:
+                        depth[j] = depth[i] + 1
+                        queue.append(j)
     return pd.Series(depth, index=events.index, name="hops")
 
 
@@ -277,42 +397,114 @@ def first_events(events: pd.DataFrame, sources: dict[str, list[str]] | None = No
     """
     if events.empty:
         return None
-    earliest_end = events["date_end"].min()
-    candidates = events[events["date"] < earliest_end]
-    if sources and len(candidates) > 1:
-        group = set(events["id"])
-        keep = [not _cites_into(i, group, sources) for i in candidates["id"]]
-        if any(keep):
-            candidates = candidates[keep]
+    start, end = _nanoseconds(events["date"]), _nanoseconds(events["date_end"])
+    earliest = end[end != _NAT].min() if (end != _NAT).any() else _NAT
+    rows = np.flatnonzero((start != _NAT) & (start < earliest)) if earliest != _NAT else []
+
+    def among(ids: list[str]) -> set[str]:
+        return set(events["id"][lookup.member(events["id"], ids)].tolist())
+
+    return _first(
+        events["id"].array.take(rows).tolist(),
+        start[rows],
+        end[rows],
+        events["row"].to_numpy()[rows],
+        earliest,
+        sources,
+        among,
+    )
+
+
+_NAT = np.iinfo(np.int64).min  # NaT as int64 nanoseconds
+
+
+def _first(
+    ids: list[str],
+    start: np.ndarray,
+    end: np.ndarray,
+    row: np.ndarray,
+    earliest_end: int,
+    sources: dict[str, list[str]] | None,
+    among: Callable[[list[str]], set[str]],
+) -> First:
+    """first_events once the candidates are known (their ids, starts, ends and rows, times in
+    UTC nanoseconds); `among(ids)` says which of the ids belong to the group the first is
+    sought in."""
+    if sources and len(ids) > 1:
+        above = {i: _ancestors(i, sources) for i in ids}
+        reached = list(set().union(*above.values()))
+        group = among(reached) if reached else set()
+        keep = np.array([not (above[i] & group) for i in ids], dtype=bool)
+        if keep.any():
+            ids = [i for i, k in zip(ids, keep.tolist(), strict=True) if k]
+            start, end, row = start[keep], end[keep], row[keep]
     # Narrow intervals first, so the best-dated of tied events are named first.
-    width = candidates["date_end"] - candidates["date"]
-    candidates = candidates.assign(_w=width).sort_values(["date", "_w", "row"])
-    return First(tuple(candidates["id"]), candidates["date"].min(), earliest_end)
+    order = np.lexsort((row, end - start, start))
+    return First(
+        tuple(ids[k] for k in order.tolist()),
+        pd.Timestamp(int(start.min()), tz="UTC") if len(ids) else pd.NaT,
+        pd.Timestamp(int(earliest_end), tz="UTC") if earliest_end != _NAT else pd.NaT,
+    )
 
 
-def _cites_into(node: str, group: set[str], sources: dict[str, list[str]]) -> bool:
+def _ancestors(node: str, sources: dict[str, list[str]]) -> set[str]:
+    """Everything `node` cites, directly or through other events (itself left out)."""
     seen = {node}
     stack = list(sources.get(node, []))
     while stack:
         current = stack.pop()
-        if current in seen:
-            continue
-        if current in group:
-            return True
-        seen.add(current)
-        stack.extend(sources.get(current, []))
-    return False
+        if current not in seen:
+            seen.add(current)
+            stack.extend(sources.get(current, []))
+    seen.discard(node)
+    return seen
 
 
-def firsts_by(events: pd.DataFrame, links: pd.DataFrame, column: str) -> dict[str, First]:
-    """For each value of `column`, the first claim-carrying event(s), with ties."""
-    claim = events[carries_claim(events) & (events[column] != "")]
-    sources = documented_sources(events, links)
+def firsts_by(
+    events: pd.DataFrame,
+    links: pd.DataFrame,
+    column: str,
+    sources: dict[str, list[str]] | None = None,
+) -> dict[str, First]:
+    """For each value of `column`, the first claim-carrying event(s), with ties.
+
+    `sources` (documented_sources of these events and links) saves computing it again."""
+    rows = np.flatnonzero((carries_claim(events) & (events[column] != "")).to_numpy(dtype=bool))
+    if not len(rows):
+        return {}
+    if sources is None:
+        sources = documented_sources(events, links)
+    # first_events for every value at once: each value's earliest end, and the candidates
+    # that start before it; only those are looked at one by one.
+    codes, values = pd.factorize(events[column].iloc[rows])
+    start = _nanoseconds(events["date"])[rows]
+    end = _nanoseconds(events["date_end"])[rows]
+    earliest = np.full(len(values), np.iinfo(np.int64).max)
+    np.minimum.at(earliest, codes, end)
+    candidate = start < earliest[codes]
+    candidate_rows, candidate_codes = rows[candidate], codes[candidate]
+    candidate_start, candidate_end = start[candidate], end[candidate]
+    candidate_ids = events["id"].array.take(candidate_rows).tolist()
+    candidate_row = events["row"].to_numpy()[candidate_rows]
+    group_of = np.full(len(events), -1)
+    group_of[rows] = codes
     out: dict[str, First] = {}
-    for value, group in claim.groupby(column, sort=True):
-        first = first_events(group, sources)
-        if first is not None:
-            out[str(value)] = first
+    for code in sorted(range(len(values)), key=lambda c: values[c]):
+
+        def among(ids: list[str], code: int = code) -> set[str]:
+            hit = np.flatnonzero(lookup.member(events["id"], ids))
+            return set(events["id"].array.take(hit[group_of[hit] == code]).tolist())
+
+        mine = np.flatnonzero(candidate_codes == code)
+        out[str(values[code])] = _first(
+            [candidate_ids[k] for k in mine.tolist()],
+            candidate_start[mine],
+            candidate_end[mine],
+            candidate_row[mine],
+            int(earliest[code]),
+            sources,
+            among,
+        )
     return out
 
 
@@ -407,50 +599,74 @@ def chain_back(events: pd.DataFrame, links: pd.DataFrame, node: str) -> list[dic
 
 def outlet_links(events: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     """One row per outlet -> outlet pair: how many links, and how many of them documented."""
-    outlet = dict(zip(events["id"], events["outlet"], strict=True))
-    src = links["source"].map(lambda s: outlet.get(s, s.removeprefix(EXTERNAL_PREFIX)))
-    tgt = links["target"].map(outlet)
+    source = lookup.positions(events["id"], links["source"])
+    target = lookup.positions(events["id"], links["target"])
+    keep = target >= 0  # a link to an event not among these is left out
+    named = np.array(links["source"][keep].to_numpy(dtype=object), dtype=object)
+    outlet = events["outlet"].to_numpy(dtype=object)
+    inside = source[keep] >= 0
+    named[inside] = outlet[source[keep][inside]]
+    named[~inside] = [str(n).removeprefix(EXTERNAL_PREFIX) for n in named[~inside]]
     frame = pd.DataFrame(
-        {"source": src, "target": tgt, "documented": links["kind"] == "documented"}
-    ).dropna()
+        {
+            "source": named,
+            "target": outlet[target[keep]],
+            "documented": (links["kind"][keep] == "documented").to_numpy(),
+        }
+    )
     if frame.empty:
         return pd.DataFrame(columns=["source", "target", "weight", "documented"])
     grouped = frame.groupby(["source", "target"], sort=True)["documented"]
     return grouped.agg(weight="size", documented="sum").reset_index()
 
 
-def attribution(events: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+def attribution(
+    events: pd.DataFrame, links: pd.DataFrame, sources: dict[str, list[str]] | None = None
+) -> pd.DataFrame:
     """Attribution decay along documented paths.
 
     For each event reached from an origin by documented links: its hop, and whether it still
     names an origin (by id or outlet) or only an intermediary. `decays` marks the events where
-    the original source stops being named although their own source named it.
+    the original source stops being named although their own source named it. `sources`
+    (documented_sources of these events and links) saves computing it again.
     """
+    columns = ["id", "hops", "names_origin", "decays", "via"]
     documented = links[links["kind"] == "documented"]
-    depth = hops(events, documented)
-    roots = set(origins(events, documented))
-    by_id = events.set_index("id")
-    root_names = {normalize_key(by_id.loc[r, "outlet"]) for r in roots if r in by_id.index}
-    names_origin = {}
-    for r in events.itertuples(index=False):
-        entries = split_cites(r.cites)
-        names_origin[r.id] = r.id in roots or any(
-            e in roots or normalize_key(e) in root_names for e in entries
-        )
-    sources = documented_sources(events, documented)
-    rows = []
-    for r in events.itertuples(index=False):
-        cited = sources.get(r.id, [])
-        if not cited:
-            continue
-        parent_named = any(names_origin.get(c, False) for c in cited)
-        rows.append(
-            {
-                "id": r.id,
-                "hops": int(depth[events["id"] == r.id].iloc[0]),
-                "names_origin": names_origin[r.id],
-                "decays": parent_named and not names_origin[r.id],
-                "via": ", ".join(by_id.loc[c, "outlet"] for c in cited if c in by_id.index),
-            }
-        )
-    return pd.DataFrame(rows, columns=["id", "hops", "names_origin", "decays", "via"])
+    depth = hops(events, documented).to_numpy()
+    roots = origins(events, documented, sources)
+    is_root = lookup.member(events["id"], roots)
+    root_names = {normalize_key(o) for o in pd.unique(events["outlet"][is_root]).tolist()}
+    # Whether each event names an origin: it is one, or one of its `cites` entries is one by
+    # id, or names an origin's outlet.
+    names_origin = is_root.copy()
+    at, entries = _cite_entries(events["cites"])
+    if len(at):
+        codes, distinct = pd.factorize(entries)
+        by_name = np.array([normalize_key(e) in root_names for e in distinct], dtype=bool)
+        named = lookup.member(pd.Series(entries, dtype=object), roots) | by_name[codes]
+        names_origin[at[named]] = True
+    # Documented links between events, grouped by the citing event (in the links' order).
+    inside = lookup.member(documented["source"], lookup.text_array(events["id"]))
+    source = lookup.positions(events["id"], documented["source"][inside])
+    target = lookup.positions(events["id"], documented["target"][inside])
+    source, target = source[target >= 0], target[target >= 0]
+    if not len(target):
+        return pd.DataFrame(columns=columns)
+    order = np.argsort(target, kind="stable")
+    source, target = source[order], target[order]
+    cited, first, count = np.unique(target, return_index=True, return_counts=True)
+    parent_named = np.logical_or.reduceat(names_origin[source], first)
+    outlets = events["outlet"].array.take(source).to_numpy(dtype=object)
+    via = outlets[first].copy()
+    for k in np.flatnonzero(count > 1).tolist():
+        via[k] = ", ".join(outlets[first[k] : first[k] + count[k]].tolist())
+    return pd.DataFrame(
+        {
+            "id": events["id"].array.take(cited),
+            "hops": depth[cited].astype(int).tolist(),
+            "names_origin": names_origin[cited].tolist(),
+            "decays": (parent_named & ~names_origin[cited]).tolist(),
+            "via": via.tolist(),
+        },
+        columns=columns,
+    )

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from claimtrace import diffusion, schema
-from claimtrace.dates import DATE_HINT, parse_dates
+from claimtrace.dates import DATE_HINT, FIRST_YEAR, LAST_YEAR, parse_dates
 from claimtrace.model import Case, CaseMeta, Problem, Source
 from claimtrace.readers import MAX_CELL_CHARS, RawTable, UnreadableFile, read_table
 from claimtrace.vocab import country_code, language_code
@@ -123,6 +125,97 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _translate(
+    series: pd.Series, convert: Callable[[str], str | None], fallback: str
+) -> tuple[pd.Series, pd.Series]:
+    """Each value converted (each distinct one once), `fallback` where it is empty or unknown;
+    and which were unknown (given, but not converted)."""
+    codes, uniques = pd.factorize(series)
+    found = [convert(v) if v else None for v in uniques]
+    converted = pd.array([f or fallback for f in found], dtype="str")
+    unknown = np.array([bool(v) and f is None for v, f in zip(uniques, found, strict=True)])
+    if not len(codes):
+        return pd.Series([], dtype="str"), pd.Series(False, index=series.index)
+    return pd.Series(converted.take(codes)), pd.Series(unknown[codes], index=series.index)
+
+
+_WEB_LINK = re.compile(r"(?i)https?://\S+$")
+_PLAIN_ASCII = r"^[\x21-\x7e]*$"  # printable ASCII without spaces: where a prefix says it all
+
+
+def _web_links(url: pd.Series) -> pd.Series:
+    """Which cells are http(s) links (_WEB_LINK); plain ASCII cells are judged by their prefix,
+    the rest by the regular expression itself."""
+    out = np.zeros(len(url), dtype=bool)
+    plain = url.str.match(_PLAIN_ASCII).to_numpy(dtype=bool)
+    lower = url.str.slice(0, 8).str.lower()
+    length = url.str.len().to_numpy()
+    out[plain] = (
+        (lower.str.startswith("https://").to_numpy(dtype=bool) & (length >= 9))
+        | (lower.str.startswith("http://").to_numpy(dtype=bool) & (length >= 8))
+    )[plain]
+    for i in np.flatnonzero(~plain):
+        out[i] = bool(_WEB_LINK.match(url.iloc[i]))
+    return pd.Series(out, index=url.index)
+
+
+# Characters that change how text reads without being seen (bidirectional overrides: the "Trojan
+# Source" trick), control codes that XML exports cannot hold, and stray byte-order marks.
+_INVISIBLE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+
+
+def _visible(
+    cells: pd.Series, column: str, numbers: pd.Series, unit: str, problems: list[Problem]
+) -> pd.Series:
+    """The cells without invisible control characters; a warning names each cell changed."""
+    found = cells.str.contains(_INVISIBLE, regex=True).to_numpy(dtype=bool)
+    for i in np.flatnonzero(found):
+        problems.append(
+            Problem(
+                "warning",
+                "removed invisible control characters (such as a right-to-left override) "
+                "that would make the text read differently from what it holds",
+                int(numbers[i]),
+                column,
+                unit,
+            )
+        )
+    if not found.any():
+        return cells
+    return cells.str.replace(_INVISIBLE, "", regex=True).str.strip()
+
+
+def _date_messages(
+    values: pd.Series, parsed: pd.DataFrame, tz: str, zone: str | None = None
+) -> list[str]:
+    """Why each of these date cells (`parsed` by parse_dates in `tz`) cannot be placed: its
+    year, a clock change, or its form."""
+    zone = f" in time zone {tz}" if zone is None else zone
+    # A time read, but outside the years a timeline can show (or so far out it cannot be read).
+    placed = (parsed["start"].notna() & parsed["end"].notna()).to_numpy()
+    # A wall-clock time that a clock change skips or repeats is fine in UTC.
+    in_utc = (
+        parse_dates(values, "UTC")["ok"].to_numpy() if tz != "UTC" else np.zeros(len(values), bool)
+    )
+    out = []
+    for value, read, fine_in_utc in zip(values, placed, in_utc, strict=True):
+        shown = _quote(value)
+        years = [int(y) for y in re.findall(r"(?<![0-9])[0-9]{4}(?![0-9])", _cell_text(value))]
+        if read or (years and not any(FIRST_YEAR <= y <= LAST_YEAR for y in years)):
+            out.append(
+                f"{shown} is outside the years {FIRST_YEAR} to {LAST_YEAR} (in UTC), which a "
+                "timeline can show"
+            )
+        elif fine_in_utc:
+            out.append(
+                f"{shown} does not exist, or happens twice, in time zone {tz}: the clocks "
+                "changed then; add the offset, such as +01:00"
+            )
+        else:
+            out.append(f"cannot read {shown} as a date{zone} ({DATE_HINT})")
+    return out
+
+
 def _quote(value: object) -> str:
     text = _cell_text(value)
     return repr(text if len(text) <= _SHOWN_LIMIT else text[:_SHOWN_LIMIT] + "…")
@@ -162,17 +255,26 @@ def build_case(raw: RawTable, source: Source, meta: CaseMeta) -> Case:
 
     width = len(raw.header)
     records = raw.records
-    frame = pd.DataFrame(
-        [r[:width] + [None] * (width - len(r)) if len(r) != width else r for r in records],
-        columns=list(range(width)),
-        dtype=object,
-    )
+    if raw.columns is not None:
+        # The fast CSV path: text cells, column by column, already stripped.
+        frame = pd.DataFrame(dict(enumerate(raw.columns)))
+    else:
+        frame = pd.DataFrame(
+            [r[:width] + [None] * (width - len(r)) if len(r) != width else r for r in records],
+            columns=list(range(width)),
+            dtype=object,
+        )
     frame.index = pd.RangeIndex(len(frame))
+
+    def clean(cells: pd.Series) -> pd.Series:
+        """The cells as stripped text (what _cell_text makes of each)."""
+        return cells if raw.columns is not None else cells.map(_cell_text)
+
     numbers = pd.Series(raw.numbers, dtype=int)
-    reasons: list[list[str]] = [[] for _ in range(len(frame))]
+    reasons: dict[int, list[str]] = {}  # position -> why the row is rejected
 
     def reject(index: int, column: str | None, message: str) -> None:
-        reasons[index].append(f"column {column}: {message}" if column else message)
+        reasons.setdefault(index, []).append(f"column {column}: {message}" if column else message)
         problems.append(Problem("error", message, int(numbers[index]), column, unit))
 
     for i, record in enumerate(records):
@@ -196,28 +298,33 @@ def build_case(raw: RawTable, source: Source, meta: CaseMeta) -> Case:
                 ),
             )
         for i in range(len(frame)):
-            reasons[i].append("no " + " or ".join(repr(c) for c in missing) + " column")
+            reasons.setdefault(i, []).append(
+                "no " + " or ".join(repr(c) for c in missing) + " column"
+            )
 
     empty = pd.Series("", index=frame.index, dtype=object)
     text = {
-        c: (cols[c].map(_cell_text) if c in cols else empty)
+        c: (clean(cols[c]) if c in cols else empty)
         for c in schema.COLUMN_NAMES
         if c not in ("date", "date_end")
     }
+    for c, cells in text.items():
+        text[c] = _visible(cells, c, numbers, unit, problems)
 
     # --- required cells, ids ------------------------------------------------------------------
     if not missing:
         for i in np.flatnonzero((text["id"] == "").to_numpy()):
             reject(int(i), "id", "no id")
         ids = text["id"]
-        first_row = {}
-        for i, value in enumerate(ids):
-            if not value:
-                continue
-            if value in first_row:
-                reject(i, "id", f"id {_quote(value)} is already used on {unit} {first_row[value]}")
-            else:
-                first_row[value] = int(numbers[i])
+        given = (ids != "").to_numpy()
+        repeated = np.flatnonzero(given & ids.duplicated().to_numpy())
+        if len(repeated):
+            first_row = dict(zip(ids[given][::-1], numbers[given][::-1], strict=True))
+            for i in repeated:
+                value = ids.iloc[i]
+                reject(
+                    int(i), "id", f"id {_quote(value)} is already used on {unit} {first_row[value]}"
+                )
         for i in np.flatnonzero((text["outlet"] == "").to_numpy()):
             reject(int(i), "outlet", "no outlet")
 
@@ -229,29 +336,28 @@ def build_case(raw: RawTable, source: Source, meta: CaseMeta) -> Case:
 
     # --- dates ----------------------------------------------------------------------------------
     tz = meta.timezone
-    # Without a date column every row is rejected, but the columns must still be UTC datetimes.
-    dates = parse_dates(pd.Series(None, index=frame.index, dtype=object), tz)
-    if "date" in cols:
+    if "date" not in cols:
+        # Every row is rejected, but the columns must still be UTC datetimes.
+        dates = parse_dates(pd.Series(None, index=frame.index, dtype=object), tz)
+    else:
         raw_dates = cols["date"]
         dates = parse_dates(raw_dates, tz)
-        blank = raw_dates.map(_cell_text) == ""
+        blank = clean(raw_dates) == ""
         for i in np.flatnonzero(blank.to_numpy()):
             reject(int(i), "date", "no date")
-        for i in np.flatnonzero((~dates["ok"] & ~blank).to_numpy()):
-            reject(
-                int(i),
-                "date",
-                f"cannot read {_quote(raw_dates.iloc[i])} as a date in time zone {tz} ({DATE_HINT})",
-            )
+        failed = np.flatnonzero((~dates["ok"] & ~blank).to_numpy())
+        messages = _date_messages(raw_dates.iloc[failed], dates.iloc[failed], tz)
+        for i, message in zip(failed, messages, strict=True):
+            reject(int(i), "date", message)
     start, end, precision = dates["start"], dates["end"].copy(), dates["precision"].copy()
     if "date_end" in cols:
         raw_end = cols["date_end"]
-        given = raw_end.map(_cell_text) != ""
-        ends = parse_dates(raw_end.where(given, None), tz)
-        for i in np.flatnonzero((given & ~ends["ok"]).to_numpy()):
-            reject(
-                int(i), "date_end", f"cannot read {_quote(raw_end.iloc[i])} as a date ({DATE_HINT})"
-            )
+        given = clean(raw_end) != ""
+        ends = parse_dates(raw_end, tz)  # what is not given is not looked at
+        failed = np.flatnonzero((given & ~ends["ok"]).to_numpy())
+        messages = _date_messages(raw_end.iloc[failed], ends.iloc[failed], tz, "")
+        for i, message in zip(failed, messages, strict=True):
+            reject(int(i), "date_end", message)
         usable = given & ends["ok"] & dates["ok"]
         before = usable & (ends["end"] <= start)
         for i in np.flatnonzero(before.to_numpy()):
@@ -265,14 +371,16 @@ def build_case(raw: RawTable, source: Source, meta: CaseMeta) -> Case:
         precision = precision.mask(widen, "interval")
 
     # --- vocabularies and codes (warnings only) -----------------------------------------------
-    rejected_mask = pd.Series([bool(r) for r in reasons], index=frame.index, dtype=bool)
+    rejected_mask = pd.Series(False, index=frame.index, dtype=bool)
+    rejected_mask.iloc[sorted(reasons)] = True
     values = {}
     for column in ("outlet_type", "stance", "evidence"):
         fallback = "other" if column == "outlet_type" else ""
         series = text[column]
-        lookup = {v: schema.match_value(column, v) for v in series.unique() if v}
-        values[column] = series.map(lambda v, lk=lookup, fb=fallback: lk.get(v) or fb if v else fb)
-        unknown = series.map(lambda v, lk=lookup: bool(v) and lk.get(v) is None) & ~rejected_mask
+        values[column], unknown = _translate(
+            series, lambda v, c=column: schema.match_value(c, v), fallback
+        )
+        unknown &= ~rejected_mask
         allowed = ", ".join(schema.VOCABULARIES[column])
         for i in np.flatnonzero(unknown.to_numpy()):
             shown = "other" if fallback else "empty"
@@ -288,9 +396,8 @@ def build_case(raw: RawTable, source: Source, meta: CaseMeta) -> Case:
             )
     for column, convert in (("country", country_code), ("language", language_code)):
         series = text[column]
-        lookup = {v: convert(v) for v in series.unique() if v}
-        values[column] = series.map(lambda v, lk=lookup: lk.get(v) or "" if v else "")
-        unknown = series.map(lambda v, lk=lookup: bool(v) and lk.get(v) is None) & ~rejected_mask
+        values[column], unknown = _translate(series, convert, "")
+        unknown &= ~rejected_mask
         kind = "ISO 3166 code" if column == "country" else "ISO 639-1 code"
         for i in np.flatnonzero(unknown.to_numpy()):
             problems.append(
@@ -303,7 +410,7 @@ def build_case(raw: RawTable, source: Source, meta: CaseMeta) -> Case:
                 )
             )
     url = text["url"]
-    bad_url = (url != "") & ~url.str.match(r"(?i)https?://\S+$") & ~rejected_mask
+    bad_url = (url != "") & ~_web_links(url) & ~rejected_mask
     for i in np.flatnonzero(bad_url.to_numpy()):
         problems.append(
             Problem(
@@ -316,29 +423,38 @@ def build_case(raw: RawTable, source: Source, meta: CaseMeta) -> Case:
         )
 
     # --- assemble -------------------------------------------------------------------------------
-    events = pd.DataFrame(
+    keep = ~rejected_mask.to_numpy()
+    order = np.lexsort((numbers.to_numpy()[keep], start.array.asi8[keep]))
+    taken = np.flatnonzero(keep)[order]  # the loaded rows, by date, then row
+
+    def column(cells: pd.Series | np.ndarray) -> pd.Series:
+        # The loaded rows' text, as pandas' (Arrow-backed) str.
+        if not isinstance(getattr(cells, "dtype", None), pd.StringDtype):
+            cells = pd.array(np.asarray(cells, dtype=object)[taken], dtype="str")
+            return pd.Series(cells)
+        return pd.Series(cells.array.take(taken))
+
+    loaded = pd.DataFrame(
         {
-            "id": text["id"],
-            "date": start,
-            "date_end": end,
-            "outlet": text["outlet"],
-            "outlet_type": values["outlet_type"],
-            "country": values["country"],
-            "language": values["language"],
-            "headline": text["headline"],
-            "url": url,
-            "cites": text["cites"],
-            "stance": values["stance"],
-            "evidence": values["evidence"],
-            "notes": text["notes"],
-            "date_precision": precision,
-            "row": numbers,
+            "id": column(text["id"]),
+            "date": pd.Series(start.array.take(taken)),
+            "date_end": pd.Series(end.array.take(taken)),
+            "outlet": column(text["outlet"]),
+            "outlet_type": column(values["outlet_type"]),
+            "country": column(values["country"]),
+            "language": column(values["language"]),
+            "headline": column(text["headline"]),
+            "url": column(url),
+            "cites": column(text["cites"]),
+            "stance": column(values["stance"]),
+            "evidence": column(values["evidence"]),
+            "notes": column(text["notes"]),
+            "date_precision": column(precision),
+            "row": pd.Series(numbers.to_numpy()[taken], dtype=int),
         }
     )
     for pos, shown in extra.items():
-        events[shown] = frame[pos].map(_cell_text)
-    keep = ~rejected_mask
-    loaded = events[keep].sort_values(["date", "row"], kind="stable").reset_index(drop=True)
+        loaded[shown] = column(_visible(clean(frame[pos]), shown, numbers, unit, problems))
 
     rejected = _rejected_table(raw, frame, numbers, reasons, extra, mapping)
     links, externals, cite_problems = diffusion.resolve_cites(loaded, unit)
@@ -370,10 +486,9 @@ def _rejected_table(raw, frame, numbers, reasons, extra, mapping) -> pd.DataFram
     names = {pos: mapping.get(pos) or extra.get(pos) for pos in frame.columns}
     header = [raw.header[pos] or names[pos] for pos in frame.columns]
     out_rows = []
-    for i, why in enumerate(reasons):
-        if why:
-            cells = [_cell_text(v) for v in frame.iloc[i].tolist()]
-            out_rows.append([int(numbers[i]), "; ".join(why), *cells])
+    for i in sorted(reasons):
+        cells = [_cell_text(v) for v in frame.iloc[i].tolist()]
+        out_rows.append([int(numbers[i]), "; ".join(reasons[i]), *cells])
     columns = _unique(["row", "reason", *header])
     if raw.broken:
         # Records that were not rows at all keep their raw text in a column of their own.

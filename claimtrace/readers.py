@@ -10,9 +10,11 @@ import codecs
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 
+from claimtrace import fastcsv
 from claimtrace.vocab import normalize_key
 
 # Guards so that one file cannot take the server down.
@@ -20,6 +22,7 @@ MAX_CELL_CHARS = 1_000_000
 MAX_ROWS = 500_000
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_JSON_DEPTH = 200
+MAX_COLUMNS = 500
 DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -40,10 +43,28 @@ class RawTable:
     meta: dict = field(default_factory=dict)
     # Records that could not be read as a row at all: (number, reason, raw text).
     broken: list[tuple[int, str, str]] = field(default_factory=list)
+    # The cells column by column instead of `records` (which is then empty), as pandas str
+    # Series already stripped of surrounding whitespace: what the fast CSV path (fastcsv) gives.
+    columns: list | None = None
 
 
 def read_table(data: bytes, name: str = "") -> RawTable:
     """Detect the format of `data` and read it; raises UnreadableFile with a plain message."""
+    table = _read_any(data, name)
+    if len(table.header) > MAX_COLUMNS:
+        raise UnreadableFile(_too_many_columns(len(table.header)))
+    return table
+
+
+def _too_many_columns(count: int) -> str:
+    # Thousands of columns cost the loader and the events table far more than their bytes.
+    return (
+        f"the file has {count:,} columns, more than the {MAX_COLUMNS:,} ClaimTrace reads; "
+        "keep the event columns and save it again"
+    )
+
+
+def _read_any(data: bytes, name: str) -> RawTable:
     if not data or not data.strip():
         raise UnreadableFile("the file is empty")
     if data[:4] == b"PK\x03\x04":
@@ -52,6 +73,9 @@ def read_table(data: bytes, name: str = "") -> RawTable:
         raise UnreadableFile(
             "this is an old Excel .xls file; save it as .xlsx or CSV in Excel and upload that"
         )
+    plain = _read_plain_csv(data)
+    if plain is not None:
+        return plain
     text, encoding = decode(data)
     stripped = text.lstrip()
     if stripped[:1] in ("[", "{") or _is_json_value(stripped):
@@ -80,11 +104,14 @@ def decode(data: bytes) -> tuple[str, str]:
         odd_nuls = head[1::2].count(0)
         codec = "utf-16-be" if even_nuls > odd_nuls else "utf-16-le"
         try:
-            return data.decode(codec), "UTF-16"
+            text = data.decode(codec)
         except UnicodeDecodeError:
+            text = "\x00"
+        if _looks_binary(text):  # a run of NUL bytes decodes as UTF-16 too
             raise UnreadableFile(
                 "this is not a table: it looks like a binary file, not CSV, XLSX or JSON"
             ) from None
+        return text, "UTF-16"
     try:
         text, label = data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -142,9 +169,12 @@ def _read_csv(text: str, encoding: str) -> RawTable:
     records: list[list[object]] = []
     numbers: list[int] = []
     number = 0
+    last_start = 0  # the line of the file where the last record began
     try:
+        lines_read = 0
         for cells in reader:
             number += 1
+            last_start, lines_read = lines_read, reader.line_num
             if not any(c.strip() for c in cells):
                 continue  # blank rows are layout, not data
             if header is None:
@@ -156,13 +186,72 @@ def _read_csv(text: str, encoding: str) -> RawTable:
             if len(records) > MAX_ROWS:
                 raise UnreadableFile(f"the file has more than {MAX_ROWS:,} rows; split it")
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise UnreadableFile(
+                f"row {number + 1}: a cell holds more than {MAX_CELL_CHARS * 4:,} characters"
+            ) from None
         raise UnreadableFile(f"row {number + 1}: the CSV cannot be read ({exc})") from None
     if header is None:
         raise UnreadableFile("the file has no header row")
     # Spreadsheet numbering: the header row is row 1 wherever blank lines came before it.
     shift = header_number - 1
     numbers = [n - shift for n in numbers]
-    return RawTable(header, records, numbers, "row", "csv", encoding, delimiter)
+    broken = []
+    if records and _unclosed_quote(records[-1], text, last_start, delimiter):
+        # Everything after a quote that is never closed landed in one cell of this row.
+        tail = "".join(io.StringIO(text, newline="").readlines()[last_start:])
+        lines = tail.count("\n") + tail.count("\r") - tail.count("\r\n")
+        reason = (
+            f'a quote (") opened in this row is never closed, so the rest of the file '
+            f"({lines:,} lines) was read as one cell; close the quote or remove it"
+        )
+        shown = tail if len(tail) <= _SHOWN_RAW else tail[:_SHOWN_RAW] + "…"
+        broken.append((numbers.pop(), reason, shown))
+        records.pop()
+    return RawTable(header, records, numbers, "row", "csv", encoding, delimiter, broken=broken)
+
+
+_SHOWN_RAW = 2000  # characters of a broken record's text kept in the rejected rows
+
+
+def _unclosed_quote(cells: list, text: str, start: int, delimiter: str) -> bool:
+    """Whether the record that begins at line `start` runs to the end inside a quoted cell.
+
+    The lenient reader closes such a cell at the end of the file and says nothing; a strict
+    reading of the same lines reports it."""
+    if not any("\n" in c or "\r" in c for c in cells):
+        return False  # a record on one line cannot have swallowed the lines below it
+    tail = "".join(io.StringIO(text, newline="").readlines()[start:])
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _read_plain_csv(data: bytes) -> RawTable | None:
+    """A plain UTF-8 CSV read by pyarrow (see fastcsv), exactly as _read_csv would read it;
+    None for anything else, which then takes the ordinary way."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    body, label = (
+        (data[len(codecs.BOM_UTF8) :], "UTF-8 with BOM")
+        if data.startswith(codecs.BOM_UTF8)
+        else (data, "UTF-8")
+    )
+    head = fastcsv.head_text(body)
+    if head is None or "\x00" in head or _looks_binary(head) or head.lstrip()[:1] in ("[", "{"):
+        return None
+    delimiter = sniff_delimiter(head)
+    if head.partition("\n")[0].count(delimiter) >= MAX_COLUMNS:
+        return None  # too wide: the exact reader refuses it at once, pyarrow would take seconds
+    found = fastcsv.read(body, delimiter, head, MAX_ROWS, MAX_CELL_CHARS * 4)
+    if found is None:
+        return None
+    header, columns = found
+    numbers = list(range(2, len(columns[0]) + 2))  # no blank rows: row i + 2, header row 1
+    return RawTable(header, [], numbers, "row", "csv", label, delimiter, columns=columns)
 
 
 def _read_xlsx(data: bytes) -> RawTable:
@@ -204,6 +293,10 @@ def _read_xlsx(data: bytes) -> RawTable:
             numbers.append(number)
             if len(records) > MAX_ROWS:
                 raise UnreadableFile(f"the sheet has more than {MAX_ROWS:,} rows; split it")
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # the sheet is read lazily: damaged XML or data shows only here
+        raise UnreadableFile(f"the Excel workbook is damaged and cannot be read ({exc})") from None
     finally:
         book.close()
     if header is None:
@@ -213,7 +306,7 @@ def _read_xlsx(data: bytes) -> RawTable:
 
 def _read_json(text: str, encoding: str, name: str) -> RawTable:
     try:
-        document = json.loads(text)
+        document = _no_lone_surrogates(json.loads(text), text)
     except RecursionError:
         raise UnreadableFile("the JSON is nested too deeply to be a table of events") from None
     except json.JSONDecodeError as exc:
@@ -222,6 +315,8 @@ def _read_json(text: str, encoding: str, name: str) -> RawTable:
         raise UnreadableFile(
             f"the JSON cannot be read: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except ValueError:  # Python reads integers of at most 4,300 digits
+        raise UnreadableFile(f"the JSON cannot be read: {_TOO_LONG_NUMBER}") from None
     meta: dict = {}
     if isinstance(document, dict):
         if isinstance(document.get("events"), list):
@@ -246,14 +341,39 @@ def _read_jsonl(text: str, encoding: str) -> RawTable:
             if not line.strip():
                 continue
             try:
-                yield number, json.loads(line)
-            except (json.JSONDecodeError, RecursionError) as exc:
-                reason = getattr(exc, "msg", "nested too deeply")
-                yield number, _Broken(f"not valid JSON ({reason})", line)
+                yield number, _no_lone_surrogates(json.loads(line), line)
+            except json.JSONDecodeError as exc:
+                yield number, _Broken(f"not valid JSON ({exc.msg})", line)
+            except RecursionError:
+                yield number, _Broken("not valid JSON (nested too deeply)", line)
+            except ValueError:
+                yield number, _Broken(f"not valid JSON ({_TOO_LONG_NUMBER})", line)
 
     table = _records_from_objects(objects(), "line")
     table.format, table.encoding = "jsonl", encoding
     return table
+
+
+_TOO_LONG_NUMBER = "a number has more than 4,300 digits"
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(value: object, text: str) -> object:
+    """JSON can escape half of a UTF-16 pair ("\\ud800"): such a character cannot be shown or
+    written as UTF-8, so it becomes U+FFFD. `text` is the JSON read: without such an escape
+    there is nothing to do."""
+    return _replace_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
+
+
+def _replace_surrogates(value: object) -> object:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_replace_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    return value
 
 
 @dataclass
@@ -279,6 +399,8 @@ def _records_from_objects(items, unit: str) -> RawTable:
             if key not in seen:
                 seen[key] = len(header)
                 header.append(str(key))
+        if len(header) > MAX_COLUMNS:  # before a cell is made for every field of every record
+            raise UnreadableFile(_too_many_columns(len(header)))
         rows.append(item)
         numbers.append(number)
         if len(rows) + len(broken) > MAX_ROWS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import html
 from dataclasses import dataclass
 
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from claimtrace import schema
-from claimtrace.dates import format_interval
+from claimtrace.dates import format_intervals
 from claimtrace.figures import theme
 from claimtrace.vocab import country_name, language_name
 
@@ -56,20 +57,23 @@ def value_label(column: str, value: str) -> str:
 
 def lane_order(events: pd.DataFrame, column: str) -> list[str]:
     """Lanes top to bottom: vocabulary order for outlet types, else by first appearance."""
-    present = set(events[column])
+    present = set(events[column].unique().tolist())
     if column in schema.VOCABULARIES:
         order = [v for v in schema.VOCABULARIES[column] if v in present]
         return order + sorted(present - set(order))
-    first = events.sort_values("date").drop_duplicates(column)
-    order = [v for v in first[column] if v != ""]
+    first = events[[column, "date"]].sort_values("date").drop_duplicates(column)
+    order = [v for v in first[column].tolist() if v != ""]
     return order + ([""] if "" in present else [])
 
 
-def colour_groups(events: pd.DataFrame, column: str) -> list[tuple[str, str, np.ndarray]]:
+def colour_groups(
+    events: pd.DataFrame, column: str, reference: pd.DataFrame | None = None
+) -> list[tuple[str, str, np.ndarray]]:
     """Legend entries (label, colour, mask): values that share the grey "other" colour share one
-    entry, so the legend never shows two entries of the same colour."""
-    colours = colours_for(events, column)
-    values = events[column].to_numpy()
+    entry, so the legend never shows two entries of the same colour. Colours are chosen on
+    `reference` (all the events, when `events` are the ones a thinned chart draws)."""
+    colours = colours_for(events if reference is None else reference, column)
+    values = events[column].to_numpy(dtype=object)
     out, grey = [], []
     for value, colour in colours.items():
         if colour == theme.OTHER_COLOUR and column != "stance":
@@ -88,10 +92,10 @@ def colour_groups(events: pd.DataFrame, column: str) -> list[tuple[str, str, np.
 def colours_for(events: pd.DataFrame, column: str) -> dict[str, str]:
     """A colour for each value of `column` present, shared by both charts."""
     if column == "stance":
-        return theme.colour_map(list(dict.fromkeys(events[column])), theme.STANCE_COLOURS)
+        return theme.colour_map(events[column].unique().tolist(), theme.STANCE_COLOURS)
     counts = events[column].value_counts(sort=False)
     # Most frequent first (ties by first appearance), so the common values get the palette.
-    firsts = events.drop_duplicates(column).set_index(column)["date"]
+    firsts = events[[column, "date"]].drop_duplicates(column).set_index(column)["date"]
     ranked = sorted(counts.index, key=lambda v: (-counts[v], firsts[v]))
     return theme.colour_map(ranked)
 
@@ -100,22 +104,24 @@ def stack(start: np.ndarray, end: np.ndarray, lane: np.ndarray, gap: float) -> n
     """A slot within its lane for each item [start, end], so items do not overlap.
 
     Greedy by start: each item takes the lowest slot whose last item ended at least `gap`
-    before it starts. Deterministic for the same input.
+    before it starts. Deterministic for the same input. O(n log n): the slots in use wait in a
+    heap by when they end, the free ones in a heap by number.
     """
     slots = np.zeros(len(start), dtype=int)
-    order = np.lexsort((start, lane))
-    last: dict[int, list[float]] = {}
+    order = np.lexsort((start, lane)).tolist()
+    starts, reaches, lanes = start.tolist(), np.maximum(end, start).tolist(), lane.tolist()
+    current = None
     for i in order:
-        ends = last.setdefault(int(lane[i]), [])
-        reach = max(end[i], start[i])
-        for s, previous in enumerate(ends):
-            if start[i] - previous >= gap:
-                ends[s] = reach
-                slots[i] = s
-                break
+        if lanes[i] != current:
+            current, busy, free, used = lanes[i], [], [], 0
+        while busy and starts[i] - busy[0][0] >= gap:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            slot = heapq.heappop(free)
         else:
-            ends.append(reach)
-            slots[i] = len(ends) - 1
+            slot, used = used, used + 1
+        heapq.heappush(busy, (reaches[i], slot))
+        slots[i] = slot
     return slots
 
 
@@ -143,13 +149,15 @@ def lay_out(
     pitch: float,
     min_lane: float,
     max_slots: int = 40,
+    values: list[str] | None = None,
 ) -> Lanes:
     """Lanes that grow with how crowded they are, so points (and labels) do not overlap.
 
     `gap` is the share of the time span one point occupies, `pitch` the pixels between
     stacked slots; beyond `max_slots` slots a lane reuses them (points then overlap).
+    `values` are the lanes (default: lane_order of the events).
     """
-    values = lane_order(events, column)
+    values = lane_order(events, column) if values is None else values
     start = to_axis(events["date"], tz)
     end = to_axis(events["date_end"], tz)
     index = {v: i for i, v in enumerate(values)}
@@ -176,44 +184,66 @@ def lay_out(
 
 def esc(value: object) -> str:
     """User text made safe for plotly's HTML-ish labels: markup is shown, never rendered."""
-    return html.escape("" if value is None else str(value), quote=True)
+    # Quotes stay: plotly shows "&quot;" as it is, and outside a tag a quote does nothing.
+    return html.escape("" if value is None else str(value), quote=False)
 
 
 def short(value: str, limit: int = 90) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+_PRECISION_NOTES = {
+    "interval": "uncertain: somewhere in this range",
+    "day": "day known, time not",
+    "month": "month known, day not",
+    "year": "year known only",
+}
+
+
 def hover_texts(events: pd.DataFrame, tz: str, cited_by: dict[str, list[str]]) -> list[str]:
     """One hover label per event: outlet, headline, date with precision, cites, evidence."""
+    when = format_intervals(events["date"], events["date_end"], events["date_precision"], tz)
+    column = {c: events[c].tolist() for c in HOVER_COLUMNS}
+    labels: dict[tuple[str, str], str] = {}  # each value's label, worked out once
+
+    def label(kind: str, value: str) -> str:
+        if (kind, value) not in labels:
+            plain = kind in ("stance", "evidence")  # named as the vocabulary names them
+            labels[kind, value] = esc(
+                schema.label(kind, value) if plain else value_label(kind, value)
+            )
+        return labels[kind, value]
+
     out = []
-    for r in events.itertuples(index=False):
-        when = format_interval(r.date, r.date_end, r.date_precision, tz)
-        precision = {
-            "interval": "uncertain: somewhere in this range",
-            "day": "day known, time not",
-            "month": "month known, day not",
-            "year": "year known only",
-        }.get(r.date_precision, "time known")
+    for i, event_id in enumerate(column["id"]):
+        outlet, headline, cites = column["outlet"][i], column["headline"][i], column["cites"][i]
+        country, language = column["country"][i], column["language"][i]
+        stance, evidence = column["stance"][i], column["evidence"][i]
         lines = [
-            f"<b>{esc(short(r.outlet, 60))}</b>",
-            f"{esc(value_label('outlet_type', r.outlet_type))}"
-            + (f" · {esc(value_label('country', r.country))}" if r.country else "")
-            + (f" · {esc(value_label('language', r.language))}" if r.language else ""),
+            f"<b>{esc(short(outlet, 60))}</b>",
+            label("outlet_type", column["outlet_type"][i])
+            + (f" · {label('country', country)}" if country else "")
+            + (f" · {label('language', language)}" if language else ""),
         ]
-        if r.headline:
-            lines.append(f"“{esc(short(r.headline))}”")
-        lines.append(f"{esc(when)} <i>({precision})</i>")
-        if r.stance:
-            lines.append(f"Stance: {esc(schema.label('stance', r.stance))}")
-        if r.cites:
-            lines.append(f"Cites: {esc(short(r.cites, 80))}")
-        if r.id in cited_by:
-            lines.append(f"Cited by: {esc(short(', '.join(cited_by[r.id]), 80))}")
-        if r.evidence:
-            lines.append(f"Evidence: {esc(schema.label('evidence', r.evidence))}")
-        lines.append(f"<span style='color:{theme.MUTED}'>id {esc(short(r.id, 40))}</span>")
+        if headline:
+            lines.append(f"“{esc(short(headline))}”")
+        precision = _PRECISION_NOTES.get(column["date_precision"][i], "time known")
+        lines.append(f"{esc(when[i])} <i>({precision})</i>")
+        if stance:
+            lines.append(f"Stance: {label('stance', stance)}")
+        if cites:
+            lines.append(f"Cites: {esc(short(cites, 80))}")
+        if event_id in cited_by:
+            lines.append(f"Cited by: {esc(short(', '.join(cited_by[event_id]), 80))}")
+        if evidence:
+            lines.append(f"Evidence: {label('evidence', evidence)}")
+        lines.append(f"<span style='color:{theme.MUTED}'>id {esc(short(event_id, 40))}</span>")
         out.append("<br>".join(lines))
     return out
+
+
+HOVER_COLUMNS = ("id", "outlet", "outlet_type", "country", "language", "headline", "stance",
+                 "cites", "evidence", "date_precision")  # fmt: skip
 
 
 def midpoint(events: pd.DataFrame) -> pd.Series:

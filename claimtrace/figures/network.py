@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from claimtrace import diffusion
+from claimtrace import diffusion, lookup
 from claimtrace.analysis import Story
-from claimtrace.figures import theme
+from claimtrace.figures import scale, theme
 from claimtrace.figures.common import (
     DIMENSION_LABELS,
     Lanes,
@@ -20,6 +20,7 @@ from claimtrace.figures.common import (
     colour_groups,
     esc,
     hover_texts,
+    lane_order,
     lay_out,
     legend_swatch,
     short,
@@ -33,15 +34,22 @@ LABEL_LIMIT = 120  # above this many nodes, only origins and hubs are labelled
 
 
 EXTERNAL_PITCH = 18
+EDGE_DETAILS = 1_500  # links of one kind drawn with arrowheads and hover texts, at most
+OUTLET_EDGE_TRACES = 300  # outlet pairs drawn one trace each (exact widths), at most
 MIN_HEIGHT = 520  # pixels; the legend needs about this much
 
 
 def layout(
-    events: pd.DataFrame, externals: pd.DataFrame, options: Options
+    events: pd.DataFrame,
+    externals: pd.DataFrame,
+    options: Options,
+    values: list[str] | None = None,
 ) -> tuple[pd.DataFrame, Lanes]:
-    """Node positions (id, x, y in pixels from the top) and the lanes: deterministic,
-    O(n log n), no force simulation. Points are spread so that labels fit beside them."""
-    lanes = lay_out(events, options.lanes, options.timezone, gap=1 / 8, pitch=17, min_lane=34)
+    """Node positions (id, x, y in pixels from the top) and the lanes (`values`, default: those
+    of the events): deterministic, O(n log n), no force simulation. Points are spread so that
+    labels fit beside them."""
+    lanes = lay_out(events, options.lanes, options.timezone, gap=1 / 8, pitch=17, min_lane=34,
+                    values=values)  # fmt: skip
     pos = lanes.pos.copy()
     pos.insert(0, "id", events["id"].to_numpy())
     if externals is not None and len(externals):
@@ -75,8 +83,16 @@ def network_figure(
 ) -> go.Figure:
     """The diffusion network figure. The same builder serves the page and every export.
 
-    Links of kind "inferred" are drawn dashed and lighter; `story` adds the jump rings."""
-    used = set(links["source"])
+    Links of kind "inferred" are drawn dashed and lighter; `story` adds the jump rings. Above
+    scale.MAX_POINTS events only a part is drawn (scale.thin), with the links among them, and a
+    note in the figure says so.
+    """
+    drawn = scale.thin(events, options.lanes, story, options.selected, options.highlight,
+                       options.x_range, options.timezone)  # fmt: skip
+    full, events, every_link = events, drawn.events, links
+    if drawn.thinned:
+        links = links[lookup.member(links["target"], events["id"])]
+    used = set(links["source"].tolist())
     externals = externals[externals["id"].isin(used)] if len(externals) else externals
     fig = go.Figure()
     if events.empty:
@@ -90,14 +106,15 @@ def network_figure(
             yref="paper",
         )
         return fig
-    pos, lanes = layout(events, externals, options)
+    pos, lanes = layout(events, externals, options, lane_order(full, options.lanes))
     ext_px = EXTERNAL_PITCH * (len(externals) + 1) if len(externals) else 0
     total = lanes.height + ext_px
-    top = 50 if title else 20
+    top = (50 if title else 20) + (20 if drawn.thinned else 0)
     # A floor, so that a small network still has room for its legend.
     fig.update_layout(**theme.base_layout(max(int(total + top + 70), MIN_HEIGHT)))
     pos = pos.set_index("id")
-    visible = links[links["source"].isin(pos.index) & links["target"].isin(pos.index)]
+    inside = lookup.member(links["source"], pos.index) & lookup.member(links["target"], pos.index)
+    visible = links[inside]
     selected = set(options.selected)
     bright = set(options.highlight) | selected
 
@@ -106,7 +123,7 @@ def network_figure(
             fig.add_hrect(y0=y0, y1=y1, fillcolor=theme.LANE_SHADE, line_width=0, layer="below")
 
     _edges(fig, visible, pos, bright)
-    _nodes(fig, events, links, pos, options, selected)
+    _nodes(fig, events, every_link, pos, options, selected, full if drawn.thinned else None, story)
     if story:
         add_jump_rings(fig, story.crossings, events, pos.loc[events["id"]].reset_index(), options)
         _decay_marks(fig, story.decays, pos, options)
@@ -127,7 +144,9 @@ def network_figure(
     )
     fig.update_xaxes(title_text=f"Date ({esc(options.timezone)})", gridcolor=theme.GRID)
     # Room on the right for the labels of the latest events.
-    fig.update_xaxes(range=time_range(events, options, right=0.1 if options.labels else 0.0))
+    fig.update_xaxes(range=time_range(full, options, right=0.1 if options.labels else 0.0))
+    if drawn.thinned:
+        scale.add_note(fig, drawn.note("and the links among them"), 8)
     fig.update_layout(
         title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01}
         if title
@@ -145,19 +164,19 @@ def network_figure(
 
 def _segments(pairs: pd.DataFrame, pos: pd.DataFrame) -> tuple[list, list, list, list]:
     """Line coordinates (with None breaks) and arrowhead points at 80% along each link."""
-    sx = pos.loc[pairs["source"], "x"].to_numpy()
+    sx = pos.loc[pairs["source"], "x"]
     sy = pos.loc[pairs["source"], "y"].to_numpy()
-    tx = pos.loc[pairs["target"], "x"].to_numpy()
+    tx = pos.loc[pairs["target"], "x"]
     ty = pos.loc[pairs["target"], "y"].to_numpy()
-    lx, ly, ax, ay = [], [], [], []
-    for x0, y0, x1, y1 in zip(sx, sy, tx, ty, strict=True):
-        lx += [x0, x1, None]
-        ly += [y0, y1, None]
-        mx = x0 + (x1 - x0) * 0.8
-        my = y0 + (y1 - y0) * 0.8
-        ax += [x0, mx, None]
-        ay += [y0, my, None]
-    return lx, ly, ax, ay
+    mx = sx.to_numpy() + (tx.to_numpy() - sx.to_numpy()) * 0.8
+    my = sy + (ty - sy) * 0.8
+    start = sx.tolist()
+    return (
+        scale.segments(start, tx.tolist()).tolist(),
+        scale.segments(sy, ty).tolist(),
+        scale.segments(start, pd.Series(mx).tolist()).tolist(),
+        scale.segments(sy, my).tolist(),
+    )
 
 
 def _edges(fig: go.Figure, links: pd.DataFrame, pos: pd.DataFrame, selected: set[str]) -> None:
@@ -179,7 +198,7 @@ def _edges(fig: go.Figure, links: pd.DataFrame, pos: pd.DataFrame, selected: set
                 continue
             lx, ly, ax, ay = _segments(group, pos)
             fig.add_trace(
-                go.Scatter(
+                scale.scatter(len(group))(
                     x=lx,
                     y=ly,
                     mode="lines",
@@ -192,6 +211,8 @@ def _edges(fig: go.Figure, links: pd.DataFrame, pos: pd.DataFrame, selected: set
                     hoverinfo="skip",
                 )
             )
+            if len(group) > EDGE_DETAILS:
+                continue  # so many links are read as a pattern: no arrowheads, no hover
             # Arrowheads: each pair (start, 80% point) orients its marker along the link.
             sizes = [0, 9, 0] * len(group)
             fig.add_trace(
@@ -279,27 +300,30 @@ def _nodes(
     pos: pd.DataFrame,
     options: Options,
     selected: set[str],
+    full: pd.DataFrame | None = None,
+    story: Story | None = None,
 ) -> None:
+    """The events, one marker each; `full`: all the events, when only `events` are drawn."""
     dim = options.colour
-    hover = np.array(
-        hover_texts(events, options.timezone, cited_by_map(events, links)), dtype=object
-    )
+    reference = events if full is None else full
+    cited_by = cited_by_map(reference, links, None if full is None else events["id"])
+    hover = np.array(hover_texts(events, options.timezone, cited_by), dtype=object)
     xy = pos.loc[events["id"]]
-    label_all = len(events) <= LABEL_LIMIT
-    hubs = set(links["source"].value_counts().loc[lambda c: c >= 3].index)
-    roots = set(diffusion.origins(events, links))
+    labelled = _labelled(events, links, story)
     text = np.array(
         [
-            esc(short(o, 26)) if options.labels and (label_all or i in hubs or i in roots) else ""
-            for i, o in zip(events["id"], events["outlet"], strict=True)
+            esc(short(o, 26)) if options.labels and (labelled is None or i in labelled) else ""
+            for i, o in zip(events["id"].tolist(), events["outlet"].tolist(), strict=True)
         ],
         dtype=object,
     )
     opacity = options.bright(events["id"])
-    groups = colour_groups(events, dim)
+    groups = colour_groups(events, dim, reference=reference)
     for name, colour, mask in groups:
+        if not mask.any():
+            continue
         fig.add_trace(
-            go.Scatter(
+            scale.scatter(mask.sum())(
                 x=xy["x"][mask],
                 y=xy["y"][mask],
                 mode="markers+text",
@@ -346,6 +370,26 @@ def _nodes(
         )
 
 
+def _labelled(events: pd.DataFrame, links: pd.DataFrame, story: Story | None) -> set[str] | None:
+    """The events named beside their node: all of a small network (None); else origins and
+    hubs (cited three times or more), and of more than LABEL_LIMIT of those the events of the
+    story, those marked `originates` and the most cited hubs."""
+    if len(events) <= LABEL_LIMIT:
+        return None
+    cited = links["source"].value_counts()
+    hubs = cited[cited >= 3]
+    roots = diffusion.origins(events, links)
+    labelled = set(hubs.index.tolist()) | set(roots)
+    if len(labelled) <= LABEL_LIMIT:
+        return labelled
+    ids = events["id"].tolist()
+    first = scale.story_ids(story) | set(events["id"][events["stance"] == "originates"].tolist())
+    ranked = [*(i for i in ids if i in first), *hubs.index.tolist(), *roots]
+    ids = set(ids)
+    chosen = [i for i in dict.fromkeys(ranked) if i in ids]
+    return set(chosen[:LABEL_LIMIT])
+
+
 def _external_nodes(fig: go.Figure, externals: pd.DataFrame, pos: pd.DataFrame) -> None:
     xy = pos.loc[externals["id"]]
     hover = [
@@ -390,21 +434,19 @@ def outlet_network_figure(
                            xref="paper", yref="paper")  # fmt: skip
         return fig
     lane_column = options.lanes
-    firsts = events.sort_values(["date", "row"]).groupby("outlet", sort=False)
+    columns = list(
+        dict.fromkeys(["outlet", "date", "date_end", "row", lane_column, options.colour])
+    )
+    firsts = events[columns].sort_values(["date", "row"]).groupby("outlet", sort=False)
+    names = list(firsts.groups)
     outlets = pd.DataFrame(
         {
-            "outlet": list(firsts.groups),
-            "date": firsts["date"].first().reindex(list(firsts.groups)).to_numpy(),
-            "date_end": firsts["date_end"].first().reindex(list(firsts.groups)).to_numpy(),
-            lane_column: firsts[lane_column]
-            .agg(lambda v: v.mode().iloc[0])
-            .reindex(list(firsts.groups))
-            .to_numpy(),
-            options.colour: firsts[options.colour]
-            .agg(lambda v: v.mode().iloc[0])
-            .reindex(list(firsts.groups))
-            .to_numpy(),
-            "events": firsts.size().reindex(list(firsts.groups)).to_numpy(),
+            "outlet": names,
+            "date": firsts["date"].first().reindex(names).to_numpy(),
+            "date_end": firsts["date_end"].first().reindex(names).to_numpy(),
+            lane_column: _most_common(events, lane_column).reindex(names).to_numpy(),
+            options.colour: _most_common(events, options.colour).reindex(names).to_numpy(),
+            "events": firsts.size().reindex(names).to_numpy(),
         }
     )
     outlets["id"] = outlets["outlet"]
@@ -422,11 +464,15 @@ def outlet_network_figure(
         if i % 2 == 0:
             fig.add_hrect(y0=y0, y1=y1, fillcolor=theme.LANE_SHADE, line_width=0, layer="below")
     top = max(int(pairs["weight"].max()), 1) if len(pairs) else 1
+    if len(pairs) > OUTLET_EDGE_TRACES:
+        _outlet_edges(fig, pairs, pos, top)
     for documented, dash, colour in (
         (True, "solid", theme.DOCUMENTED_EDGE),
         (False, "dash", theme.INFERRED_EDGE),
     ):
         part = pairs[(pairs["documented"] > 0) == documented]
+        if len(pairs) > OUTLET_EDGE_TRACES:
+            break  # drawn above, a few traces for all
         for r in part.itertuples(index=False):
             fig.add_trace(
                 go.Scatter(
@@ -479,3 +525,56 @@ def outlet_network_figure(
         legend={"traceorder": "grouped"},
     )
     return fig
+
+
+def _most_common(events: pd.DataFrame, column: str) -> pd.Series:
+    """Each outlet's most common value of `column` (on a tie, the first in sorted order)."""
+    counts = events.groupby(["outlet", column], sort=False).size().reset_index(name="n")
+    counts = counts.sort_values(["outlet", "n", column], ascending=[True, False, True])
+    return counts.drop_duplicates("outlet").set_index("outlet")[column]
+
+
+WIDTHS = 5  # line widths of outlet links in a large outlet network
+
+
+def _outlet_edges(fig: go.Figure, pairs: pd.DataFrame, pos: pd.DataFrame, top: int) -> None:
+    """Many outlet links as a few traces: one per kind and width (WIDTHS steps), and one of
+    invisible mid-points that say what each link is when hovered."""
+    level = np.minimum((pairs["weight"].to_numpy() * WIDTHS) // (top + 1), WIDTHS - 1)
+    documented = (pairs["documented"] > 0).to_numpy()
+    for solid, dash, colour in ((True, "solid", theme.DOCUMENTED_EDGE),
+                                (False, "dash", theme.INFERRED_EDGE)):  # fmt: skip
+        for step in range(WIDTHS):
+            part = pairs[(documented == solid) & (level == step)]
+            if part.empty:
+                continue
+            fig.add_trace(
+                scale.scatter(len(part))(
+                    x=scale.segments(pos.loc[part["source"], "x"].tolist(),
+                                     pos.loc[part["target"], "x"].tolist()).tolist(),
+                    y=scale.segments(pos.loc[part["source"], "y"].to_numpy(),
+                                     pos.loc[part["target"], "y"].to_numpy()).tolist(),
+                    mode="lines",
+                    line={"color": colour, "width": 1 + 4 * (step + 1) / WIDTHS, "dash": dash},
+                    opacity=0.7,
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )  # fmt: skip
+    sx, sy = pos.loc[pairs["source"], "x"], pos.loc[pairs["source"], "y"].to_numpy()
+    tx, ty = pos.loc[pairs["target"], "x"], pos.loc[pairs["target"], "y"].to_numpy()
+    fig.add_trace(
+        scale.scatter(len(pairs))(
+            x=(sx.to_numpy() + (tx.to_numpy() - sx.to_numpy()) / 2),
+            y=(sy + ty) / 2,
+            mode="markers",
+            marker={"size": 10, "color": "rgba(0,0,0,0)"},
+            hovertext=[
+                f"{esc(r.source)} → {esc(r.target)}: {r.weight} link(s), {r.documented} documented"
+                for r in pairs.itertuples(index=False)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+            name="outlet links",
+        )
+    )

@@ -69,6 +69,9 @@ FADED_OPACITY = 0.18
 INTERVAL_OPACITY = 0.35
 INTERVAL_WIDTH = 7
 
+# How many events a stretch of a lane holds, in a chart too large to draw every point.
+DENSITY_SCALE = [[0.0, "rgba(0,114,178,0.08)"], [1.0, "rgba(0,114,178,0.55)"]]
+
 MILESTONE_COLOUR = "#57606a"
 JUMP_COLOUR = "#000000"
 STATUS_COLOURS = {

@@ -7,9 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from claimtrace import diffusion, schema
+from claimtrace import diffusion, lookup, schema
 from claimtrace.analysis import Milestone, Story, describe_first
-from claimtrace.figures import theme
+from claimtrace.figures import scale, theme
 from claimtrace.figures.common import (
     DIMENSION_LABELS,
     Lanes,
@@ -17,6 +17,7 @@ from claimtrace.figures.common import (
     colour_groups,
     esc,
     hover_texts,
+    lane_order,
     lay_out,
     legend_swatch,
     time_range,
@@ -35,18 +36,28 @@ STATUS_LABELS = {
 }
 
 
-def cited_by_map(events: pd.DataFrame, links: pd.DataFrame) -> dict[str, list[str]]:
-    """Event id -> outlets of the events citing it (for hover and details)."""
-    outlet = dict(zip(events["id"], events["outlet"], strict=True))
+def cited_by_map(
+    events: pd.DataFrame, links: pd.DataFrame, of: pd.Series | None = None
+) -> dict[str, list[str]]:
+    """Event id -> outlets of the events citing it (for hover and details); `of`: only for
+    these ids (a chart that draws some of the events)."""
+    at = lookup.positions(events["id"], links["target"])
+    keep = at >= 0
+    if of is not None:
+        keep &= lookup.member(links["source"], of)
+    outlets = events["outlet"].array.take(at[keep]).tolist()
     out: dict[str, list[str]] = {}
-    for s, t in zip(links["source"], links["target"], strict=True):
-        if t in outlet:
-            out.setdefault(s, []).append(outlet[t])
+    for s, outlet in zip(links["source"][keep].tolist(), outlets, strict=True):
+        out.setdefault(s, []).append(outlet)
     return out
 
 
-def timeline_lanes(events: pd.DataFrame, options: Options) -> Lanes:
-    return lay_out(events, options.lanes, options.timezone, gap=1 / 110, pitch=12, min_lane=34)
+def timeline_lanes(
+    events: pd.DataFrame, options: Options, values: list[str] | None = None
+) -> Lanes:
+    return lay_out(
+        events, options.lanes, options.timezone, gap=1 / 110, pitch=12, min_lane=34, values=values
+    )
 
 
 def timeline_figure(
@@ -58,11 +69,19 @@ def timeline_figure(
 ) -> go.Figure:
     """The timeline figure. The same builder serves the page and every export.
 
-    `story` (analysis.story) adds the milestones, the jumps and the claim-status band.
+    `story` (analysis.story) adds the milestones, the jumps and the claim-status band. Above
+    scale.MAX_POINTS events only a part is drawn point by point (scale.thin) and the lanes are
+    shaded by how many events each stretch holds; a note in the figure says so.
     """
     milestones = story.milestones if story else []
-    lanes = timeline_lanes(events, options) if len(events) else None
+    drawn = scale.thin(events, options.lanes, story, options.selected, options.highlight,
+                       options.x_range, options.timezone)  # fmt: skip
+    full, events = events, drawn.events
+    lanes = (
+        timeline_lanes(events, options, lane_order(full, options.lanes)) if len(events) else None
+    )
     top = 50 + 20 * len(milestones) if milestones else 50
+    top += 20 if drawn.thinned else 0
     lanes_px = lanes.height if lanes else 300
     panels = lanes_px + COUNT_PANEL + STATUS_PANEL
     height = int(top + panels + 60 + 60)
@@ -99,7 +118,8 @@ def timeline_figure(
 
     tz = options.timezone
     pos = lanes.pos
-    hover = np.array(hover_texts(events, tz, cited_by_map(events, links)), dtype=object)
+    cited_by = cited_by_map(full, links, events["id"] if drawn.thinned else None)
+    hover = np.array(hover_texts(events, tz, cited_by), dtype=object)
     selected = set(options.selected)
     is_selected = events["id"].isin(selected).to_numpy()
     opacity = options.bright(events["id"])
@@ -111,19 +131,21 @@ def timeline_figure(
                 y0=y0, y1=y1, fillcolor=theme.LANE_SHADE, line_width=0, layer="below", row=1, col=1
             )
 
+    if drawn.thinned:
+        _density(fig, full, lanes, options)
     dim = options.colour
-    groups = colour_groups(events, dim)
+    groups = colour_groups(events, dim, reference=full)
     long = pos["long"].to_numpy()
     for name, colour, mask in groups:
+        if not mask.any():
+            continue
         # Uncertain dates: a bar from the earliest to the latest moment the event can have been.
         bars = mask & long
         if bars.any():
-            xs, ys = [], []
-            for x0, x1, y in zip(pos["x"][bars], pos["x_end"][bars], pos["y"][bars], strict=True):
-                xs += [x0, x1, None]
-                ys += [y, y, None]
+            xs = scale.segments(pos["x"][bars].tolist(), pos["x_end"][bars].tolist())
+            ys = scale.segments(pos["y"][bars].to_numpy(), pos["y"][bars].to_numpy())
             fig.add_trace(
-                go.Scatter(
+                scale.scatter(bars.sum())(
                     x=xs,
                     y=ys,
                     mode="lines",
@@ -138,7 +160,7 @@ def timeline_figure(
                 col=1,
             )
         fig.add_trace(
-            go.Scatter(
+            scale.scatter(mask.sum())(
                 x=pos["x"][mask],
                 y=pos["y"][mask],
                 mode="markers",
@@ -168,14 +190,17 @@ def timeline_figure(
         )
     _interval_legend(fig, long.any())
     if dim != "stance":
-        _stance_legend(fig, events)
+        _stance_legend(fig, full)
     if selected:
         _selection_rings(fig, pos[is_selected])
     if story:
         _jumps(fig, story.crossings, events, pos, options)
-        _status_band(fig, story.status, events, tz)
-    _cumulative(fig, events, tz)
-    _milestones(fig, milestones, events, tz)
+        banded = _status_band(fig, story.status, full, tz)
+    counted = _cumulative(fig, full, tz)
+    _milestones(fig, milestones, full, tz, rows=(1, *((2,) if story and banded else ()),
+                                                 *((3,) if counted else ())))  # fmt: skip
+    if drawn.thinned:
+        scale.add_note(fig, drawn.note("shading counts them all"), 8 + 17 * len(milestones))
 
     fig.update_yaxes(
         tickvals=lanes.centers,
@@ -208,7 +233,7 @@ def timeline_figure(
     )
     # The status row holds only shapes: without an explicit type its axis would not be a date axis.
     fig.update_xaxes(type="date")
-    fig.update_xaxes(range=time_range(events, options))
+    fig.update_xaxes(range=time_range(full, options))
     fig.update_xaxes(showgrid=True, gridcolor=theme.GRID, row=1, col=1)
     fig.update_xaxes(showgrid=False, row=2, col=1)
     fig.update_xaxes(title_text=f"Date ({esc(tz)})", gridcolor=theme.GRID, row=3, col=1)
@@ -281,14 +306,17 @@ def _selection_rings(fig: go.Figure, pos: pd.DataFrame) -> None:
     )
 
 
-def _cumulative(fig: go.Figure, events: pd.DataFrame, tz: str) -> None:
-    """Claim-carrying appearances so far: surely (by each interval's end) and possibly (by start)."""
-    claim = events[diffusion.carries_claim(events)]
+def _cumulative(fig: go.Figure, events: pd.DataFrame, tz: str) -> bool:
+    """Claim-carrying appearances so far: surely (by each interval's end) and possibly (by start).
+
+    Of many events, evenly spaced steps are drawn (scale.MAX_POINTS of each curve)."""
+    claim = events[diffusion.carries_claim(events).to_numpy(dtype=bool)]
     if claim.empty:
-        return
-    possible = to_axis(claim["date"], tz).sort_values()
-    sure = to_axis(claim["date_end"], tz).sort_values()
-    count = np.arange(1, len(claim) + 1)
+        return False
+    step = scale.every(len(claim), scale.MAX_POINTS)
+    possible = to_axis(claim["date"], tz).sort_values().iloc[step]
+    sure = to_axis(claim["date_end"], tz).sort_values().iloc[step]
+    count = step + 1
     fig.add_trace(
         go.Scatter(
             x=possible,
@@ -318,6 +346,7 @@ def _cumulative(fig: go.Figure, events: pd.DataFrame, tz: str) -> None:
         row=3,
         col=1,
     )
+    return True
 
 
 def _jumps(
@@ -377,14 +406,16 @@ def add_jump_rings(
         fig.add_trace(trace)
 
 
-def _status_band(fig: go.Figure, status: list[dict], events: pd.DataFrame, tz: str) -> None:
+def _status_band(fig: go.Figure, status: list[dict], events: pd.DataFrame, tz: str) -> bool:
     """Coloured segments: the claim's status from each change to the next, labelled with the
-    event behind it. A change dated by an interval starts with a paler stretch until it is sure."""
+    event behind it. A change dated by an interval starts with a paler stretch until it is sure.
+    Whether anything was drawn."""
     if not status:
-        return
+        return False
+    drawn = False
     end = to_axis(events["date_end"], tz).max()
     start = to_axis(events["date"], tz).min()
-    by_id = events.set_index("id")["outlet"]
+    by_id = lookup.select(events, [c["event"] for c in status])["outlet"]
     for i, change in enumerate(status):
         x0 = change["date"].tz_convert(tz).tz_localize(None)
         sure = change["by"].tz_convert(tz).tz_localize(None)
@@ -392,6 +423,7 @@ def _status_band(fig: go.Figure, status: list[dict], events: pd.DataFrame, tz: s
         colour = theme.STATUS_COLOURS.get(change["status"], theme.OTHER_COLOUR)
         if x1 <= x0:
             continue
+        drawn = True
         if change["status"] != "uncorroborated" and sure > x0:
             fig.add_shape(type="rect", x0=x0, x1=min(sure, x1), y0=0.05, y1=0.95, fillcolor=colour,
                           opacity=0.35, line_width=0, row=2, col=1)  # fmt: skip
@@ -415,12 +447,46 @@ def _status_band(fig: go.Figure, status: list[dict], events: pd.DataFrame, tz: s
             font={"size": theme.SMALL_SIZE, "color": theme.TEXT},
             bgcolor="rgba(255,255,255,0.75)",
         )
+    return drawn
 
 
-def _milestones(fig: go.Figure, milestones: list[Milestone], events: pd.DataFrame, tz: str) -> None:
-    """A dashed line at each milestone, labelled above the chart, one line of text each."""
+def _density(fig: go.Figure, events: pd.DataFrame, lanes: Lanes, options: Options) -> None:
+    """Every event, counted: a shaded cell per lane and stretch of time, darker for more."""
+    lo, hi = (pd.Timestamp(t).as_unit("ns").value for t in time_range(events, options, right=0))
+    code = pd.Categorical(events[options.lanes], categories=lanes.values).codes
+    counts, edges = scale.density(events, code, len(lanes.values), options.timezone, (lo, hi))
+    labels = [esc(value_label(options.lanes, v)) for v in lanes.values]
+    fig.add_trace(
+        go.Heatmap(
+            x=pd.to_datetime(edges),
+            y=[top for top, _ in lanes.bounds] + [lanes.bounds[-1][1]],
+            z=np.where(counts > 0, counts, np.nan),
+            text=[[label] * scale.TIME_BINS for label in labels],
+            colorscale=theme.DENSITY_SCALE,
+            zmin=0,
+            showscale=False,
+            name="events, counted",
+            hovertemplate="%{text}: %{z:,} events<br>%{x}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+
+
+def _milestones(
+    fig: go.Figure,
+    milestones: list[Milestone],
+    events: pd.DataFrame,
+    tz: str,
+    rows: tuple[int, ...] = (1, 2, 3),
+) -> None:
+    """A dashed line at each milestone, labelled above the chart, one line of text each.
+
+    The lines cross the panels in `rows`: those with something drawn in them (what add_vline
+    does, which re-checks every trace for each line: slow beside thousands of points)."""
     if not milestones:
         return
+    lines = []
     lo = to_axis(events["date"], tz).min()
     hi = to_axis(events["date_end"], tz).max()
     ordered = sorted(milestones, key=lambda m: m.first.start)
@@ -429,7 +495,11 @@ def _milestones(fig: go.Figure, milestones: list[Milestone], events: pd.DataFram
         text = f"<b>{esc(m.label)}</b>: {esc(describe_first(m.first, events, tz))}"
         if m.first.is_tie:
             text += " <i>(tie)</i>"
-        fig.add_vline(x=moment, line={"color": theme.MILESTONE_COLOUR, "width": 1, "dash": "dash"})
+        line = {"color": theme.MILESTONE_COLOUR, "width": 1, "dash": "dash"}
+        for row in rows:
+            axis = "" if row == 1 else str(row)
+            lines.append({"line": line, "type": "line", "x0": moment, "x1": moment,
+                          "xref": f"x{axis}", "y0": 0, "y1": 1, "yref": f"y{axis} domain"})  # fmt: skip
         right = hi > lo and (moment - lo) / (hi - lo) > 0.55
         fig.add_annotation(
             x=moment,
@@ -445,3 +515,4 @@ def _milestones(fig: go.Figure, milestones: list[Milestone], events: pd.DataFram
             font={"size": theme.SMALL_SIZE, "color": theme.TEXT},
             bgcolor="rgba(255,255,255,0.9)",
         )
+    fig.update_layout(shapes=[*fig.layout.shapes, *lines])

@@ -1,0 +1,373 @@
+"""Correctness at scale: the thinned and counted views, and the fast paths that large cases take.
+
+Speed is measured in bench/, never here. Each fast path is held to the plain way it replaces:
+the pyarrow CSV reader to the csv module's, vectorised date parsing and labels to the scalar
+ones, the heap-based stacking to the greedy loop, the cycle peeling to networkx.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import random
+import sys
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from claimtrace import analysis, diffusion, readers
+from claimtrace.dates import format_interval, format_intervals, parse_dates
+from claimtrace.fastcsv import PY_WHITESPACE
+from claimtrace.figures import scale
+from claimtrace.figures.common import Options, stack
+from claimtrace.figures.network import network_figure
+from claimtrace.figures.timeline import timeline_figure
+from claimtrace.ingest import load_bytes
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+sys.path.insert(0, str(BENCH))
+import synth  # noqa: E402
+import twitter  # noqa: E402
+
+BUDGET = 300  # points per chart in these tests (MAX_POINTS is 5,000)
+
+
+@pytest.fixture(scope="module")
+def big():
+    """A synthetic case of 2,000 events (a thinned chart at BUDGET), with its story."""
+    data = synth.generate(2_000, seed=7).to_csv(index=False).encode()
+    case = load_bytes(data, "synthetic.csv")
+    return case, analysis.story(case.events, case.links)
+
+
+@pytest.fixture
+def small_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scale, "MAX_POINTS", BUDGET)
+
+
+def drawn_ids(fig) -> set[str]:
+    out: set[str] = set()
+    for trace in fig.data:
+        if trace.customdata is not None:
+            out.update(str(c) for c in np.asarray(trace.customdata).ravel())
+    return out
+
+
+def notes(fig) -> list[str]:
+    return [a.text for a in fig.layout.annotations if a.name == "thinned"]
+
+
+# --- the thinned view -------------------------------------------------------------------------
+
+
+def test_thinning_keeps_every_event_the_story_is_about_and_every_pick(big, small_budget) -> None:
+    case, story = big
+    picked = tuple(case.events["id"].iloc[[5, 500, 1500]])
+    options = Options(selected=picked)
+    must = scale.story_ids(story) | set(picked)
+    must |= set(case.events.loc[case.events["stance"] == "originates", "id"])
+    assert scale.story_ids(story), "the case has milestones and jumps"
+    for fig in (
+        timeline_figure(case.events, case.links, options, story),
+        network_figure(case.events, case.links, case.external_sources, options, story),
+    ):
+        shown = drawn_ids(fig)
+        assert must <= shown
+        assert len(shown & set(case.events["id"])) <= BUDGET + len(must)
+
+
+def test_a_thinned_chart_says_so_in_the_figure_itself(big, small_budget) -> None:
+    case, story = big
+    fig = timeline_figure(case.events, case.links, Options(), story)
+    [note] = notes(fig)
+    shown = len(drawn_ids(fig) & set(case.events["id"]))
+    assert f"Showing {shown:,} of {len(case.events):,} events" in note
+    assert "zoom to see all in a range" in note
+    net = network_figure(case.events, case.links, case.external_sources, Options(), story)
+    assert len(notes(net)) == 1
+
+
+def test_a_chart_of_few_events_draws_them_all_without_a_note(big) -> None:
+    case, story = big
+    fig = timeline_figure(case.events, case.links, Options(), story)
+    assert notes(fig) == []
+    assert set(case.events["id"]) <= drawn_ids(fig)
+
+
+def test_the_counted_view_adds_up_to_every_event(big, small_budget) -> None:
+    case, story = big
+    fig = timeline_figure(case.events, case.links, Options(), story)
+    [heat] = [t for t in fig.data if t.type == "heatmap"]
+    counts = np.nan_to_num(np.asarray(heat.z, dtype=float))
+    assert counts.sum() == len(case.events)
+    assert counts.shape == (len(heat.y) - 1, len(heat.x) - 1)  # cells between the edges
+
+
+def test_zoomed_the_counts_add_up_to_the_events_in_range(big, small_budget) -> None:
+    case, story = big
+    local = case.events["date"].dt.tz_localize(None)
+    lo, hi = local.quantile(0.2), local.quantile(0.6)
+    options = Options(x_range=(lo.isoformat(), hi.isoformat()))
+    fig = timeline_figure(case.events, case.links, options, story)
+    [heat] = [t for t in fig.data if t.type == "heatmap"]
+    inside = ((local >= lo) & (local <= hi)).sum()
+    assert np.nansum(np.asarray(heat.z, dtype=float)) == inside
+
+
+def test_thinning_spreads_over_lanes_so_a_sparse_lane_keeps_its_events(big) -> None:
+    case, _ = big
+    lane_sizes = case.events["country"].value_counts()
+    rare = lane_sizes[lane_sizes <= 5].index
+    kept = scale.thin(case.events, "country", budget=BUDGET).events
+    assert len(kept) == BUDGET
+    assert set(rare) <= set(kept["country"])
+
+
+@pytest.mark.parametrize("n, room", [(10, 3), (100, 7), (7, 7), (50, 1), (1000, 999)])
+def test_spread_takes_evenly_through_one_cell(n: int, room: int) -> None:
+    one = np.zeros(n, dtype=int)
+    picked = scale._spread(one, one, np.arange(n), room)
+    assert picked.tolist() == sorted({(2 * j + 1) * n // (2 * room) for j in range(room)})
+
+
+def test_the_same_input_gives_the_same_figure_also_from_a_cache(big, small_budget) -> None:
+    """Caches (st.cache_data pickles what it keeps) must hand back what was drawn."""
+    case, story = big
+    options = Options(lanes="country", colour="stance", selected=(case.events["id"].iloc[9],))
+    first = timeline_figure(case.events, case.links, options, story)
+    again = timeline_figure(case.events.copy(), case.links.copy(), options, story)
+    assert first.to_json() == again.to_json()
+    kept, drawn = (json.loads(f.to_json()) for f in (pickle.loads(pickle.dumps(first)), first))
+    for figure in (kept, drawn):
+        figure["layout"].pop("title", None)  # an empty title comes back as None: no difference
+    assert kept == drawn
+    net = network_figure(case.events, case.links, case.external_sources, options, story)
+    net_again = network_figure(case.events, case.links, case.external_sources, options, story)
+    assert net.to_json() == net_again.to_json()
+
+
+def test_large_charts_draw_points_with_webgl_and_links_as_one_trace(
+    big, small_budget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scale, "WEBGL_FROM", 50)
+    case, story = big
+    fig = network_figure(case.events, case.links, case.external_sources, Options(), story)
+    kinds = {t.name: t.type for t in fig.data}
+    assert kinds["documented link (cites)"] in ("scatter", "scattergl")
+    assert sum(t.name == "documented link (cites)" for t in fig.data) == 1
+    points = [t for t in fig.data if t.customdata is not None and t.type == "scattergl"]
+    assert points, "a colour group of WEBGL_FROM points and more is drawn with WebGL"
+
+
+# --- fast paths against the plain ones --------------------------------------------------------
+
+
+def test_py_whitespace_is_what_str_strip_removes() -> None:
+    assert set(PY_WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+
+
+CSV_TEXTS = [
+    'id,date,outlet\n1,2022-08-01,"A, B"\n2,2022-08-02,"multi\nline"\n',
+    "id,date,outlet\r\n1,2022-08-01,X\r\n2,2022-08-02,Y\r\n",
+    'id,date,outlet,h\n1,2022-08-01,X,a "quoted" word\n2,2022-08-02,"Y"z,"b""c"\n',
+    "id,date,outlet\n\u3000a\u3000,2022-08-01,\x1dX\x1d\nb,2022-08-02,\u2028\n",
+    "id,date,outlet\n1,2022-08-01,X\n\n2,2022-08-02,Y\n",  # a blank row
+    "id,date,outlet\n1,2022-08-01,X\n ,, \n2,2022-08-02,Y\n",  # a row of blanks
+    "\n\nid,date,outlet\n1,2022-08-01,X\n",  # blank rows above the header
+    "id,date,outlet\n1,2022-08-01,X,extra\n2,2022-08-02\n",  # ragged
+    "id,date,outlet\n1,2022-08-01,X\r2,2022-08-02,Y\n",  # a lone carriage return
+    'id,date,outlet\n1,2022-08-01,X\n2,2022-08-02,"never closed\n3,4,5\n',
+    "id;date;outlet\n1;2022-08-01;X\n",
+    "id\tdate\toutlet\n1\t2022-08-01\tX\n",
+    "id,date,outlet\n1,2022-08-01,X\n\n\n",  # blank rows at the end
+]
+
+
+@pytest.mark.parametrize("text", CSV_TEXTS, ids=range(len(CSV_TEXTS)))
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["plain", "bom"])
+def test_the_fast_csv_path_reads_exactly_what_the_csv_module_reads(
+    text: str, bom: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = bom + text.encode("utf-8")
+
+    def table(read):
+        try:
+            raw = read(data, "x.csv")
+        except readers.UnreadableFile as exc:
+            return str(exc)
+        if raw.columns is not None:
+            cells = [c.tolist() for c in raw.columns]
+        else:
+            width = len(raw.header)
+            rows = [r[:width] + [None] * (width - len(r)) for r in raw.records]
+            cells = [
+                [("" if r[i] is None else str(r[i]).strip()) for r in rows] for i in range(width)
+            ]
+        return (raw.header, cells, raw.numbers, raw.encoding, raw.delimiter, raw.broken)
+
+    fast = table(readers.read_table)
+    monkeypatch.setattr(readers, "_read_plain_csv", lambda data: None)
+    assert fast == table(readers.read_table)
+
+
+DATE_VALUES = [
+    "2022-08-05", "2022-08-05T14:30", "2022-08-05 14:30:15", "2022-8-5", "2022-08-05t14:30",
+    "2022-02-29", "2024-02-29", "2022-13-01", "2022-04-31", "2022-08-05T24:00",
+    "2022-08-05T14:60", "2022-08-05T14:30:60", "0000-01-01", "1677-09-21", "2262-04-12",
+    "2500-01-01", "2022-03-27 02:30", "2022-10-30 02:30", "05.08.2022 14:30", "August 2022",
+    "2022-08-05T14:30+02:00", "2022-08-05T14:30Z", " 2022-08-05", "２０２２-08-05", "", "x",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("tz", ["UTC", "Europe/Zurich", "America/New_York"])
+def test_dates_read_row_by_row_equal_dates_read_as_arrow_text(tz: str) -> None:
+    values = pd.Series(DATE_VALUES * 3, dtype=object)
+    plain = parse_dates(values, tz)
+    arrow = parse_dates(values.astype("str"), tz)
+    pd.testing.assert_frame_equal(plain, arrow)
+    assert not plain.loc[values.isin(["2500-01-01", "0000-01-01", "2262-04-12"]), "ok"].any()
+
+
+@pytest.mark.parametrize("tz", ["UTC", "Europe/Berlin", "Asia/Kolkata", "Australia/Lord_Howe"])
+def test_interval_labels_for_a_column_equal_those_one_by_one(tz: str) -> None:
+    rng = np.random.default_rng(11)
+    n = 3_000
+    start = pd.Series(
+        pd.to_datetime(rng.integers(631152000, 1893456000, n), unit="s", utc=True)
+    ).dt.floor("min")
+    end = start + pd.to_timedelta(rng.choice([1, 60, 3600, 86400, 259200, 3456000, 34560000], n),
+                                  unit="s")  # fmt: skip
+    precision = pd.Series(
+        rng.choice(["second", "minute", "hour", "day", "month", "year", "interval"], n)
+    )
+    start[::97] = pd.NaT
+    expected = [format_interval(s, e, p, tz) for s, e, p in zip(start, end, precision, strict=True)]
+    assert format_intervals(start, end, precision, tz) == expected
+
+
+def greedy_stack(start, end, lane, gap):
+    """The definition: by lane and start, each item takes the lowest slot free `gap` before."""
+    slots = np.zeros(len(start), dtype=int)
+    last: dict[int, list[float]] = {}
+    for i in np.lexsort((start, lane)):
+        ends = last.setdefault(int(lane[i]), [])
+        for s, previous in enumerate(ends):
+            if start[i] - previous >= gap:
+                ends[s], slots[i] = max(end[i], start[i]), s
+                break
+        else:
+            ends.append(max(end[i], start[i]))
+            slots[i] = len(ends) - 1
+    return slots
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_stacking_in_n_log_n_matches_the_greedy_definition(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    start = rng.integers(0, 60, n).astype(float) * 0.7
+    end = start + rng.integers(0, 25, n) * (seed % 3)
+    lane = rng.integers(0, 5, n)
+    gap = float(rng.choice([0.0, 1.0, 3.5]))
+    assert (stack(start, end, lane, gap) == greedy_stack(start, end, lane, gap)).all()
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_cycle_peeling_leaves_every_circle_of_the_graph(seed: int) -> None:
+    rng = random.Random(seed)
+    n = rng.randint(2, 150)
+    edges = [(f"n{i}", f"n{i + 1}") for i in range(n - 1)] if seed % 3 == 0 else []  # deep
+    edges += [(f"n{rng.randrange(n)}", f"n{rng.randrange(n)}") for _ in range(rng.randint(0, n))]
+    edges = [(a, b) for a, b in edges if a != b] or [("a", "b")]
+    sources = np.array([a for a, _ in edges], dtype=object)
+    targets = np.array([b for _, b in edges], dtype=object)
+    left = diffusion._in_cycles(sources, targets)
+
+    def circles(pairs) -> set[frozenset]:
+        graph = nx.DiGraph(list(pairs))
+        return {frozenset(c) for c in nx.strongly_connected_components(graph) if len(c) > 1}
+
+    rest = circles(zip(sources[left], targets[left], strict=True)) if left.any() else set()
+    assert rest == circles(edges)
+
+
+def test_hops_are_the_shortest_distances_from_the_roots() -> None:
+    rng = random.Random(3)
+    n = 400
+    ids = [f"e{i}" for i in range(n)]
+    edges = {(f"e{rng.randrange(i)}", f"e{i}") for i in range(1, n) for _ in range(2)}
+    events = pd.DataFrame(
+        {"id": ids, "date": pd.date_range("2022-01-01", periods=n, freq="h", tz="UTC")}
+    )
+    links = pd.DataFrame(sorted(edges), columns=["source", "target"])
+    depth = diffusion.hops(events, links)
+    graph = nx.DiGraph(sorted(edges))
+    graph.add_nodes_from(ids)
+    roots = [i for i in ids if graph.in_degree(i) == 0]
+    expected = nx.multi_source_dijkstra_path_length(graph, roots)
+    assert depth.tolist() == [expected[i] for i in ids]
+
+
+# --- the benchmark's cases --------------------------------------------------------------------
+
+
+def test_synthetic_cases_are_seeded_and_shaped_as_the_benchmarks_say() -> None:
+    case = synth.generate(3_000, seed=1)
+    pd.testing.assert_frame_equal(case, synth.generate(3_000, seed=1))
+    assert not case.equals(synth.generate(3_000, seed=2))
+    assert 0.25 < (case["cites"] != "").mean() < 0.4  # a third name their source
+    assert (case["date_end"] != "").any()  # some dates are ranges
+    assert (case["stance"] == "originates").sum() >= 3  # a few origins
+    top = case["outlet"].value_counts()
+    assert top.iloc[0] > 20 * top.median()  # outlets drawn Zipf-like
+    loaded = load_bytes(case.to_csv(index=False).encode(), "s.csv")
+    assert loaded.source.rows == len(loaded.events) + len(loaded.rejected) == 3_000
+
+
+TREE = """['ROOT', 'ROOT', '0.0']->['100', '637868242560638980', '0.0']
+['100', '637868242560638980', '0.0']->['200', '637868242560638980', '1.5']
+['100', '637868242560638980', '0.0']->['200', '637868242560638980', '1.5']
+['100', '637868242560638980', '0.0']->['300', '637868242560638980', '2.25']
+['200', '637868242560638980', '1.5']->['300', '637868242560638980', '2.25']
+['300', '637868242560638980', '2.25']->['400', '637870000000000000', '0.5']
+"""
+
+
+def test_a_twitter_tree_becomes_events_with_its_edges_as_cites() -> None:
+    events = twitter.tree_events(TREE.splitlines(), 637868242560638980, "the claim")
+    assert len(events) == 4  # the repeated edge line counts once
+    source = events.iloc[0]
+    assert (source["date"], source["stance"], source["headline"]) == (
+        "2015-08-30 06:03:34",  # from the snowflake id, as the dataset's index says
+        "originates",
+        "the claim",
+    )
+    by_id = events.set_index("id")
+    assert by_id.loc["300:637868242560638980:2.25", "cites"] == (
+        "100:637868242560638980:0.0;200:637868242560638980:1.5"  # both its parents
+    )
+    assert by_id.loc["200:637868242560638980:1.5", "date"] == "2015-08-30 06:05:04"
+    # Dated before its parent, as the file has it: kept so, not "corrected".
+    assert (
+        by_id.loc["400:637870000000000000:0.5", "date"]
+        < by_id.loc["300:637868242560638980:2.25", "date"]
+    )
+    case = load_bytes(events.to_csv(index=False).encode(), "tree.csv")
+    assert len(case.links) == 4 and not len(case.rejected)
+
+
+def test_a_tweet_id_older_than_snowflakes_is_refused_not_guessed() -> None:
+    with pytest.raises(twitter.NotASnowflake):
+        twitter.snowflake_time(20_000_000_000)  # a 2010 counter id
+    assert twitter.snowflake_time(637868242560638980) == pd.Timestamp("2015-08-30 06:03:34.702Z")
+
+
+def test_figure_json_of_a_thinned_chart_stays_within_the_payload_budget(big, small_budget) -> None:
+    case, story = big
+    fig = timeline_figure(case.events, case.links, Options(), story)
+    drawn = len(drawn_ids(fig))
+    per_point = len(json.dumps(fig.to_plotly_json(), default=str)) / drawn
+    assert per_point < 1_000  # bytes: 5,000 points stay well under 5 MB
