@@ -16,6 +16,7 @@ from components.header import render_key_figures, render_title
 from components.share import render_share_link
 from components.sidebar import render_case_picker, render_display, render_filters, render_inferred
 from components.tables import render_events_table, render_problems
+from components.text import md
 from components.timecontrols import PLAY_INTERVAL, render_time_controls
 
 st.set_page_config(page_title="ClaimTrace", page_icon="🧭", layout="wide")
@@ -31,12 +32,12 @@ if case is None:
     st.stop()
 if case.fatal:
     st.title("ClaimTrace", anchor=False)
-    st.error(f"This file could not be read. {case.fatal}")
+    st.error(f"This file could not be read. {md(case.fatal)}")
     st.stop()
 if case.events.empty:
-    st.title(case.meta.title, anchor=False)
+    st.title(md(case.meta.title), anchor=False)
     st.warning(
-        f"No row of {case.source.name} could be loaded: {len(case.rejected):,} of "
+        f"No row of {md(case.source.name)} could be loaded: {len(case.rejected):,} of "
         f"{case.source.rows:,} rows were rejected. The problems below say why, row by row."
     )
     render_problems(case)

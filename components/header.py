@@ -15,7 +15,7 @@ from components.text import md
 def render_title(case: Case) -> None:
     """The case's title, the claim in one sentence and its summary."""
     meta = case.meta
-    st.title(meta.title, anchor=False)
+    st.title(md(meta.title), anchor=False)
     if meta.claim:
         st.markdown(f"**The claim:** {md(meta.claim)}")
     if meta.summary:

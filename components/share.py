@@ -7,6 +7,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from claimtrace.model import Case
+from components.text import md
 
 
 def share_link() -> str:
@@ -24,7 +25,7 @@ def render_share_link(case: Case) -> None:
         note = "Copy the link with the button at its right: it opens this very view."
         if st.session_state.get("source") == "Upload a file":
             note += (
-                f" It names your file ({case.source.name}, sha256 {case.source.short_hash}) but "
+                f" It names your file ({md(case.source.name)}, sha256 {case.source.short_hash}) but "
                 "never carries its data: whoever opens it must upload the file again."
             )
         st.caption(note)

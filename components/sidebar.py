@@ -13,6 +13,7 @@ from claimtrace.figures.common import DIMENSION_LABELS, Options, value_label
 from claimtrace.filters import FACETS, Filters
 from claimtrace.model import Case
 from components import loading, state
+from components.text import md
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl"]
 TIMEZONES = ["UTC", "Europe/Zurich", "Europe/Berlin", "Europe/London", "Europe/Moscow",
@@ -54,7 +55,7 @@ def render_case_picker() -> Choice:
         path: Path = cases[slug]
         with st.spinner("Loading the case…"):
             case = loading.load_bundled(str(path), path.stat().st_mtime)
-        return Choice(case, case.source.short_hash)
+        return Choice(case, case.source.sha256)
     upload = st.sidebar.file_uploader(
         "Events file (CSV, Excel, JSON)",
         type=UPLOAD_TYPES,
@@ -72,10 +73,10 @@ def render_case_picker() -> Choice:
     if upload is None:
         state.expect_upload_notice()
         return Choice(None, "")
-    with st.spinner(f"Reading {upload.name}…"):
+    with st.spinner(f"Reading {md(upload.name)}…"):
         case = loading.load_upload(upload.getvalue(), upload.name, timezone)
     state.note_upload(case.source.name, case.source.short_hash)
-    return Choice(case, case.source.short_hash + timezone)
+    return Choice(case, case.source.sha256 + timezone)
 
 
 def _default_range(case: Case) -> tuple[pd.Timestamp, pd.Timestamp, tuple]:

@@ -87,12 +87,6 @@ def test_every_cached_function_is_keyed_by_content():
     assert found  # the test reads the code it means to read
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug of the issue-7 report: the inferred-links cache is keyed by the first "
-    "8 hex digits of the file's SHA-256 (components/sidebar.py Choice.key), which two files "
-    "can share; remove this mark once the key is the whole hash",
-)
 def test_the_inferred_links_cache_key_is_the_whole_hash():
     sidebar = (ROOT / "components" / "sidebar.py").read_text(encoding="utf-8")
     assert "short_hash" not in re.findall(r"return Choice\((.*)\)", sidebar)[-1]
