@@ -22,7 +22,7 @@ def wait_for_charts(page: Page) -> None:
     """Both charts (timeline, network) drawn and the script idle."""
     charts = page.locator('[data-testid="stPlotlyChart"]')
     for i in (0, 1):
-        expect(charts.nth(i).locator(".main-svg").first).to_be_visible(timeout=60_000)
+        expect(charts.nth(i).locator(".main-svg").first).to_be_visible(timeout=120_000)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
 
 
