@@ -64,7 +64,7 @@ def page_text(at: AppTest) -> str:
     for kind in ("title", "header", "subheader", "markdown", "caption"):
         parts += [plain(e.value) for e in getattr(at, kind)]
     for kind in ("error", "warning", "info", "success"):
-        parts += [e.value for e in getattr(at, kind)]
+        parts += [plain(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [e.label for e in at.expander]
     parts += [d.value.to_string() for d in at.dataframe]
@@ -102,7 +102,7 @@ def bundled_rows() -> list[dict[str, str]]:
 def test_default_run_draws_the_bundled_case(bundled: AppTest) -> None:
     assert not bundled.exception
     meta = json.loads((CASE_DIR / "case.json").read_text(encoding="utf-8"))
-    assert [t.value for t in bundled.title] == [meta["title"]]
+    assert [plain(t.value) for t in bundled.title] == [meta["title"]]
 
     timeline, network = figure(bundled, "timeline"), figure(bundled, "network")
     drawn = event_ids(timeline)
@@ -200,7 +200,7 @@ def test_an_unreadable_file_gets_a_plain_error(upload, name: str, data: bytes, r
 
     assert not at.exception
     assert len(at.error) == 1
-    message = at.error[0].value
+    message = plain(at.error[0].value)
     assert "could not be read" in message
     assert reason in message
     assert "Traceback" not in message and len(message) < 300
@@ -220,7 +220,7 @@ def test_a_file_with_no_loadable_row_explains_why(upload, data: bytes, reason: s
 
     assert not at.exception, at.exception[0].value if at.exception else ""
     assert reason in page_text(at)
-    assert "No row of nothing-loads.csv could be loaded" in at.warning[0].value
+    assert "No row of nothing-loads.csv could be loaded" in plain(at.warning[0].value)
     assert not at.get("plotly_chart")
 
 
