@@ -60,7 +60,7 @@ render_title(case)
 @st.fragment(run_every=PLAY_INTERVAL if state.playing() else None)
 def explore() -> None:
     """Everything that follows the time slider; while playing, only this part reruns."""
-    clock = render_time_controls(view.events, case.meta.timezone)
+    clock = render_time_controls(view.events, case.meta.timezone, choice.key)
     now_view = apply(case, replace(filters, now=clock.now), links)
     documented = documented_only(now_view)
     story = analysis.story(now_view.events, documented.links, clock.now)

@@ -13,6 +13,7 @@ PLAY_INTERVAL = 0.9  # seconds between two steps while playing
 MAX_STEPS = 2500  # more steps than this and the step grows (a slider cannot show more)
 UNITS = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1)}
 LABEL = "%Y-%m-%d %H:%M"
+CASE_KEY = "_time_case_key"  # the content key of the case the time controls were set for
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,16 @@ def to_utc(label: str, tz: str) -> str:
     return local.tz_convert("UTC").isoformat()
 
 
-def render_time_controls(events: pd.DataFrame, tz: str) -> Clock:
-    """The time slider, play/pause, speed and zoom; advances one step per run while playing."""
+def render_time_controls(events: pd.DataFrame, tz: str, case_key: str) -> Clock:
+    """The time slider, play/pause, speed and zoom; advances one step per run while playing.
+
+    Another case (`case_key`) starts at its end, not zoomed: a moment of the previous file that
+    happens to lie inside the new one would otherwise hide the new file's later events."""
     if events.empty:
         return Clock("", ())
+    previous = st.session_state.get(CASE_KEY)  # None on a session's first run: a link's view
+    fresh = previous is not None and previous != case_key
+    st.session_state[CASE_KEY] = case_key
     play, speed, slider = st.columns([1.2, 2.6, 6.2], vertical_alignment="bottom")
     unit = (
         speed.segmented_control(
@@ -56,7 +63,7 @@ def render_time_controls(events: pd.DataFrame, tz: str) -> Clock:
     )
     moments = steps(events, tz, unit)
     current = st.session_state.get("now")
-    if current not in moments:
+    if fresh or current not in moments:
         st.session_state["now"] = moments[-1]
     if state.playing():
         index = moments.index(st.session_state["now"])
@@ -86,7 +93,8 @@ def render_time_controls(events: pd.DataFrame, tz: str) -> Clock:
     if days[-1] != moments[-1]:
         days.append(moments[-1])
     zoom_col, reset_col = st.columns([9, 1], vertical_alignment="bottom")
-    if st.session_state.get("zoom") and any(z not in days for z in st.session_state["zoom"]):
+    zoom = st.session_state.get("zoom")
+    if (fresh and zoom) or (zoom and any(z not in days for z in zoom)):
         st.session_state["zoom"] = (days[0], days[-1])
     lo, hi = zoom_col.select_slider(
         "Zoom both charts to",

@@ -250,3 +250,29 @@ def test_date_range_keeps_events_that_overlap_the_day(bundled: AppTest) -> None:
     # Before, or after: hidden. News Tomato is 12 Aug 09:22 in Seoul, 00:22 UTC: the next day.
     assert not {"dailymail-0805", "reuters-0713", "rappler-0817", "newstomato-0812"} & drawn
     assert event_ids(figure(bundled, "network")) == drawn
+
+
+# --- a second file in the same session -------------------------------------------------------
+
+
+def _days_csv(prefix: str, first: str, days: int) -> bytes:
+    start = dt.date.fromisoformat(first)
+    rows = [f"{prefix}-{i},{start + dt.timedelta(days=i)},Outlet {i}" for i in range(days)]
+    return ("id,date,outlet\n" + "\n".join(rows) + "\n").encode()
+
+
+def test_a_second_upload_starts_at_its_own_end_not_at_the_old_moment(upload) -> None:
+    # The first file ends on 5 Aug; the visitor steps back to 3 Aug. The second file runs to
+    # 10 Aug: 3 Aug is one of its moments too, yet it must open on all of its events.
+    at = upload(_days_csv("a", "2022-08-01", 5), "first.csv")
+    now = at.select_slider(key="now")
+    assert now.value.startswith("2022-08-06")  # the end of the last day
+    now.set_value("2022-08-03 00:00").run()
+    assert metric(at, "Events") == "3"  # 1, 2 and 3 Aug: a day counts from its first moment
+    at.file_uploader(key="upload").set_value(
+        ("second.csv", _days_csv("b", "2022-08-01", 10), "text/csv")
+    ).run()
+    assert not at.exception
+    assert at.select_slider(key="now").value.startswith("2022-08-11")
+    assert metric(at, "Events") == "10"
+    assert event_ids(figure(at, "timeline")) == {f"b-{i}" for i in range(10)}
