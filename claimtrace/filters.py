@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from claimtrace import lookup
 from claimtrace.model import Case
 
 FACETS = ("outlet_type", "country", "language", "stance")
@@ -81,11 +82,12 @@ def apply(case: Case, filters: Filters, links: pd.DataFrame | None = None) -> Vi
         # An event with an uncertain date counts from its earliest possible moment.
         keep &= events["date"] <= pd.Timestamp(filters.now).tz_convert("UTC")
     shown = events[keep].reset_index(drop=True)
-    ids = set(shown["id"])
+    ids = lookup.text_array(shown["id"])
     links = case.links if links is None else links
-    links = links[links["target"].isin(ids)]
     # A link from an event the filters hide is kept out; externals cited by shown events stay.
-    links = links[links["source"].isin(ids) | links["source"].str.startswith("external:")]
+    external = links["source"].str.startswith("external:").to_numpy(dtype=bool)
+    inside = lookup.member(links["target"], ids)
+    links = links[inside & (lookup.member(links["source"], ids) | external)]
     externals = case.external_sources
     if len(externals):
         externals = externals[externals["id"].isin(set(links["source"]))]

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from claimtrace import diffusion, schema
+from claimtrace import diffusion, lookup, schema
 from claimtrace.dates import DATE_HINT, FIRST_YEAR, LAST_YEAR, parse_dates
 from claimtrace.model import Case, CaseMeta, Problem, Source
 from claimtrace.readers import MAX_CELL_CHARS, RawTable, UnreadableFile, read_table
@@ -168,6 +170,8 @@ def _visible(
     cells: pd.Series, column: str, numbers: pd.Series, unit: str, problems: list[Problem]
 ) -> pd.Series:
     """The cells without invisible control characters; a warning names each cell changed."""
+    if not _maybe_invisible(cells):
+        return cells
     found = cells.str.contains(_INVISIBLE, regex=True).to_numpy(dtype=bool)
     for i in np.flatnonzero(found):
         problems.append(
@@ -183,6 +187,26 @@ def _visible(
     if not found.any():
         return cells
     return cells.str.replace(_INVISIBLE, "", regex=True).str.strip()
+
+
+def _longest(cells: pd.Series) -> int:
+    """The characters of the longest cell (one pass in Arrow)."""
+    return int(pc.max(pc.utf8_length(lookup.text_array(cells))).as_py() or 0)
+
+
+def _maybe_invisible(cells: pd.Series) -> bool:
+    """Whether any cell may hold an _INVISIBLE character: every one of them is a control byte
+    other than tab, line feed and carriage return, or DEL, or begins with a byte of 0x80 and up
+    in UTF-8. Most columns have none of these bytes, and one pass over them is cheap."""
+    text = lookup.text_array(cells)
+    offsets, data = text.buffers()[1:3]
+    if data is None:
+        return False
+    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    bounds = np.frombuffer(offsets, dtype=width)[text.offset : text.offset + len(text) + 1]
+    raw = np.frombuffer(data, dtype=np.uint8)[bounds[0] : bounds[-1]] if len(bounds) else []
+    suspect = (raw < 0x20) & (raw != 0x09) & (raw != 0x0A) & (raw != 0x0D) | (raw >= 0x7F)
+    return bool(suspect.any())
 
 
 def _date_messages(
@@ -330,6 +354,8 @@ def build_case(raw: RawTable, source: Source, meta: CaseMeta) -> Case:
 
     # --- over-long cells ----------------------------------------------------------------------
     for column, series in text.items():
+        if len(series) and _longest(series) <= MAX_CELL_CHARS:
+            continue
         long = series.str.len() > MAX_CELL_CHARS
         for i in np.flatnonzero(long.to_numpy()):
             reject(int(i), column, f"the cell holds more than {MAX_CELL_CHARS:,} characters")

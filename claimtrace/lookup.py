@@ -37,8 +37,17 @@ def member(column: pd.Series, values: Iterable[str]) -> np.ndarray:
 
 def positions(column: pd.Series, values: Iterable[str]) -> np.ndarray:
     """For each of `values`, its row in `column` (which must hold each value once), or -1."""
-    found = pc.index_in(text_array(values), value_set=text_array(column))
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    wanted = text_array(values)
+    if len(wanted) * 4 >= len(column):
+        found = pc.index_in(wanted, value_set=text_array(column))
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    # A few values in a long column: hash the few, look each row of the column up among them.
+    codes, distinct = pd.factorize(pd.Series(wanted.to_numpy(zero_copy_only=False), dtype=object))
+    hit = pc.index_in(text_array(column), value_set=text_array(distinct))
+    rows = np.flatnonzero(hit.is_valid().to_numpy(zero_copy_only=False))
+    at = np.full(len(distinct), -1, dtype=np.int64)
+    at[hit.filter(hit.is_valid()).to_numpy(zero_copy_only=False).astype(np.int64)] = rows
+    return at[codes] if len(codes) else np.zeros(0, dtype=np.int64)
 
 
 def select(frame: pd.DataFrame, ids: Iterable[str], column: str = "id") -> pd.DataFrame:

@@ -204,6 +204,8 @@ def hover_texts(events: pd.DataFrame, tz: str, cited_by: dict[str, list[str]]) -
     """One hover label per event: outlet, headline, date with precision, cites, evidence."""
     when = format_intervals(events["date"], events["date_end"], events["date_precision"], tz)
     column = {c: events[c].tolist() for c in HOVER_COLUMNS}
+    outlet, headline = _escaped(events["outlet"], 60), _escaped(events["headline"], 90)
+    cites, shown_id = _escaped(events["cites"], 80), _escaped(events["id"], 40)
     labels: dict[tuple[str, str], str] = {}  # each value's label, worked out once
 
     def label(kind: str, value: str) -> str:
@@ -216,30 +218,40 @@ def hover_texts(events: pd.DataFrame, tz: str, cited_by: dict[str, list[str]]) -
 
     out = []
     for i, event_id in enumerate(column["id"]):
-        outlet, headline, cites = column["outlet"][i], column["headline"][i], column["cites"][i]
         country, language = column["country"][i], column["language"][i]
         stance, evidence = column["stance"][i], column["evidence"][i]
         lines = [
-            f"<b>{esc(short(outlet, 60))}</b>",
+            f"<b>{outlet[i]}</b>",
             label("outlet_type", column["outlet_type"][i])
             + (f" · {label('country', country)}" if country else "")
             + (f" · {label('language', language)}" if language else ""),
         ]
-        if headline:
-            lines.append(f"“{esc(short(headline))}”")
+        if column["headline"][i]:
+            lines.append(f"“{headline[i]}”")
         precision = _PRECISION_NOTES.get(column["date_precision"][i], "time known")
         lines.append(f"{esc(when[i])} <i>({precision})</i>")
         if stance:
             lines.append(f"Stance: {label('stance', stance)}")
-        if cites:
-            lines.append(f"Cites: {esc(short(cites, 80))}")
+        if column["cites"][i]:
+            lines.append(f"Cites: {cites[i]}")
         if event_id in cited_by:
             lines.append(f"Cited by: {esc(short(', '.join(cited_by[event_id]), 80))}")
         if evidence:
             lines.append(f"Evidence: {label('evidence', evidence)}")
-        lines.append(f"<span style='color:{theme.MUTED}'>id {esc(short(event_id, 40))}</span>")
+        lines.append(f"<span style='color:{theme.MUTED}'>id {shown_id[i]}</span>")
         out.append("<br>".join(lines))
     return out
+
+
+def _escaped(text: pd.Series, limit: int) -> list[str]:
+    """esc(short(value, limit)) of a whole column, in a few vectorised steps."""
+    text = text if isinstance(text.dtype, pd.StringDtype) else text.astype("str")
+    cut = text.str.len() > limit
+    if cut.any():
+        text = text.where(~cut, text.str.slice(0, limit - 1) + "…")
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):  # html.escape's order
+        text = text.str.replace(char, entity, regex=False)
+    return text.tolist()
 
 
 HOVER_COLUMNS = ("id", "outlet", "outlet_type", "country", "language", "headline", "stance",

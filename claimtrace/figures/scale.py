@@ -8,10 +8,11 @@ note travels into every export): "Showing 5,000 of 100,000 events; zoom to see a
 What is always drawn: the events the story is about (every event of a milestone, of a jump,
 each event whose stance is `originates`) and the events the user picked. Then the highlighted
 paths of the picked events, then an even sample of the others, spread over lanes and time: each
-cell of lane x time bin gets an equal share, so a sparse lane keeps all its events and a crowded
-hour gives up most of its own. The choice depends on nothing but the input: the same events
-give the same picture. The timeline draws every event still, as counts: a shaded band per lane
-(see `density`) whose cells add up to the events in the chart's time range.
+lane gets an equal share of the room (a sparse lane keeps all its events), each lane's share is
+spread equally over its stretches of time (a crowded hour gives up most of its own), and within a
+stretch the events are taken evenly in time. The choice depends on nothing but the input: the
+same events give the same picture. The timeline still shows every event, as counts: a shaded
+band per lane (see `density`) whose cells add up to the events in the chart's time range.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import pytest
 from claimtrace import analysis, diffusion, readers
 from claimtrace.dates import format_interval, format_intervals, parse_dates
 from claimtrace.fastcsv import PY_WHITESPACE
-from claimtrace.figures import scale
+from claimtrace.figures import common, scale
 from claimtrace.figures.common import Options, stack
 from claimtrace.figures.network import network_figure
 from claimtrace.figures.timeline import timeline_figure
@@ -371,3 +371,12 @@ def test_figure_json_of_a_thinned_chart_stays_within_the_payload_budget(big, sma
     drawn = len(drawn_ids(fig))
     per_point = len(json.dumps(fig.to_plotly_json(), default=str)) / drawn
     assert per_point < 1_000  # bytes: 5,000 points stay well under 5 MB
+
+
+@pytest.mark.parametrize("limit", [1, 5, 40, 90])
+def test_hover_text_pieces_for_a_column_equal_those_one_by_one(limit: int) -> None:
+    values = ["", "plain", "a & b < c > d", "é" * 100, "😀 emoji " * 20, "e\u0301" * 50,
+              "<b>bold</b>", "x" * limit, "x" * (limit + 1), "tab\there", "&amp; already"]  # fmt: skip
+    column = pd.Series(values, dtype="str")
+    assert common._escaped(column, limit) == [common.esc(common.short(v, limit)) for v in values]
+    assert common._escaped(column.astype(object), limit) == common._escaped(column, limit)
