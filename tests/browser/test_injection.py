@@ -34,8 +34,9 @@ MARKDOWN = "[click](javascript:alert(1)) **bold** `code` <b>b</b>"
 TRACKER = "![t](https://tracker.invalid/pixel.png)"
 EVERYWHERE = f"{SCRIPT} {IMG} {LINK} {MARKDOWN}"
 
-# Anything in the page that a payload could have made: an element, a handler, a link.
-INJECTED_JS = """() => {
+# Anything in the page that a payload could have made: an element, a handler, a link that is
+# not http(s). (An http(s) address in text may become a link: that is the README's rule.)
+INJECTED_JS = r"""() => {
   const found = [];
   for (const img of document.querySelectorAll('img')) {
     const src = img.getAttribute('src') || '';
@@ -43,8 +44,9 @@ INJECTED_JS = """() => {
   }
   for (const a of document.querySelectorAll('a[href]')) {
     const href = a.getAttribute('href').trim().toLowerCase();
-    if (/^(javascript|data|vbscript):/.test(href) || href.includes('tracker.invalid'))
-      found.push('a ' + href);
+    if (!/^(https?:|#|\/|\?)/.test(href)) found.push('a ' + href);  // links are http(s) only
+    const text = a.textContent.trim();
+    if (text === 'click' || text === 'n') found.push('a made by Markdown: ' + text);
   }
   for (const s of document.querySelectorAll('script')) {
     const text = s.textContent || '';
@@ -151,7 +153,7 @@ class Visitor:
 
     def upload(self, data: bytes, name: str) -> None:
         page = self.page
-        page.get_by_text("Upload a file").click()
+        page.get_by_text("Upload a file").click(timeout=CHART_TIMEOUT)
         page.set_input_files(
             UPLOAD, files=[{"name": name, "mimeType": "application/json", "buffer": data}]
         )
@@ -243,12 +245,8 @@ def test_a_hostile_file_is_shown_as_text_in_every_view(visitor: Visitor, screens
     expect(rejected.first).to_be_visible()
 
 
-@pytest.mark.xfail(
-    strict=False,  # reported either way; under load the upload itself can time out
-    reason="open app bug: Streamlit's Markdown turns a bare web address inside escaped text into "
-    "a link (GFM autolink), so an address in a title or summary still becomes an anchor",
-)
 def test_title_file_name_and_url_are_text_too(visitor: Visitor):
+    # Once Markdown in each (header.py, share.py, sidebar.py, app.py; a ')' in charts.py's link).
     events = hostile_events(url_of_second="https://ok.invalid/a)" + TRACKER)
     meta = {"title": "Title " + TRACKER + MARKDOWN, "claim": "c", "summary": TRACKER + IMG}
     data = json.dumps({"case": meta, "events": events}).encode()
@@ -263,7 +261,7 @@ def test_title_file_name_and_url_are_text_too(visitor: Visitor):
 
 def test_a_file_over_the_upload_limit_is_refused_with_a_message(visitor: Visitor, tmp_path: Path):
     page = visitor.page
-    page.get_by_text("Upload a file").click()
+    page.get_by_text("Upload a file").click(timeout=CHART_TIMEOUT)
     big = tmp_path / "big.csv"
     big.write_bytes(b"id,date,outlet\n" + b"x" * (51 * 2**20))
     page.set_input_files(UPLOAD, big)
