@@ -2,6 +2,7 @@
 
     python bench/load.py                  # 20 sessions, the issue's test (a few minutes)
     python bench/load.py --sessions 5     # a quick look
+    python bench/load.py --ramp 60        # the 20 arriving over a minute, then held together
 
 Starts its own `streamlit run app.py` on a free loopback port and drives N browser contexts of
 one headless Chromium (Debian's) at the same time: each opens the page, waits until both charts
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -39,6 +41,12 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds the process has used (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -80,6 +88,10 @@ class Server:
     def rss_mb(self) -> float:
         return rss_mb(self.process.pid)
 
+    @property
+    def cpu_s(self) -> float:
+        return cpu_s(self.process.pid)
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -106,6 +118,7 @@ async def session(browser, url: str, timeout: float) -> dict:
     """One visitor: open, lanes by country, only tabloids. Seconds for each, or the error."""
     context = await browser.new_context(viewport={"width": 1500, "height": 2400})
     page = await context.new_page()
+    page.set_default_timeout(timeout)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
     out: dict = {"errors": errors}
@@ -163,7 +176,12 @@ def summary(values: list[float]) -> dict:
     }
 
 
-async def run(sessions: int, timeout_s: float, log: Path) -> dict:
+async def arriving(delay: float, browser, url: str, timeout: float) -> dict:
+    await asyncio.sleep(delay)
+    return await session(browser, url, timeout)
+
+
+async def run(sessions: int, timeout_s: float, ramp_s: float, log: Path) -> dict:
     server = Server(log)
     try:
         async with async_playwright() as pw:
@@ -175,20 +193,29 @@ async def run(sessions: int, timeout_s: float, log: Path) -> dict:
             )  # fmt: skip
             # One visitor first, so the numbers are of a warm server (imports, first load).
             warm = await session(browser, server.url, timeout_s * 1000)
-            before = server.rss_mb
+            before, cpu_before = server.rss_mb, server.cpu_s
             start = time.perf_counter()
+            # All at once, or arriving evenly over `ramp_s` seconds; either way held together.
             results = await asyncio.gather(
-                *(session(browser, server.url, timeout_s * 1000) for _ in range(sessions))
+                *(
+                    arriving(i * ramp_s / sessions, browser, server.url, timeout_s * 1000)
+                    for i in range(sessions)
+                )
             )
             wall = time.perf_counter() - start
             await browser.close()
-        after = server.rss_mb
+        after, cpu = server.rss_mb, server.cpu_s - cpu_before
         errors = [e for r in results for e in r["errors"]]
         server_log = log.read_text(errors="replace")
         return {
             "sessions": sessions,
-            "cores": len(__import__("os").sched_getaffinity(0)),
+            "arrivals_over_s": ramp_s,
+            "cores": len(os.sched_getaffinity(0)),
             "wall_s": round(wall, 1),
+            # The server's own share of the work (the browsers run on the same cores).
+            "server_cpu_s": round(cpu, 1),
+            "server_cpu_s_per_session": round(cpu / sessions, 2),
+            "load_average_after": os.getloadavg()[0],
             "warm_up_open_s": round(warm.get("open", float("nan")), 2),
             "to_both_charts": summary([r["open"] for r in results if "open" in r]),
             "lanes_change": summary([r["lanes"] for r in results if "lanes" in r]),
@@ -205,12 +232,14 @@ async def run(sessions: int, timeout_s: float, log: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--timeout", type=float, default=240, help="seconds per step")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per step")
+    parser.add_argument("--ramp", type=float, default=0, help="arrivals spread over seconds")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "load.json")
     args = parser.parse_args()
     sessions = max(1, min(args.sessions, MAX_SESSIONS))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    result = asyncio.run(run(sessions, args.timeout, args.out.with_suffix(".server.log")))
+    ramp = min(max(args.ramp, 0), 600)
+    result = asyncio.run(run(sessions, args.timeout, ramp, args.out.with_suffix(".server.log")))
     args.out.write_text(json.dumps(result, indent=1))
     print(json.dumps(result))
 
