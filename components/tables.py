@@ -5,27 +5,44 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from claimtrace.dates import format_interval
+from claimtrace.dates import format_intervals
 from claimtrace.export import safe_csv
 from claimtrace.filters import View
 from claimtrace.model import Case
 from components.text import safe_url
 
+TABLE_ROWS = 10_000  # rows sent to the browser at most; search and filters reach every event
+
 
 def render_events_table(case: Case, view: View, selected: tuple[str, ...], key: str) -> None:
+    """Every shown event, searchable; picked events first. A long table sends its first
+    TABLE_ROWS rows and says so: the search and the filters still look at every event."""
     st.subheader("Events", anchor=False)
     query = st.text_input(
         "Search the events", key=f"search-{key}", placeholder="outlet, headline, notes, id …"
     )
     events = view.events
     tz = case.meta.timezone
+    if query:
+        dates = pd.Series(
+            format_intervals(events["date"], events["date_end"], events["date_precision"], tz),
+            index=events.index,
+        )
+        columns = [events[c].astype(str) for c in SEARCHED if c in events] + [dates]
+        columns += [events[c].astype(str) for c in case.extra_columns]
+        text = columns[0].str.cat(columns[1:], sep=" ").str.casefold()
+        events = events[text.str.contains(query.casefold(), regex=False).to_numpy(dtype=bool)]
+    if selected:
+        first = events["id"].isin(selected).to_numpy(dtype=bool)
+        events = pd.concat([events[first], events[~first]])
+    matching = len(events)
+    events = events.iloc[:TABLE_ROWS]
     table = pd.DataFrame(
         {
             "id": events["id"],
-            "date": [
-                format_interval(r.date, r.date_end, r.date_precision, tz)
-                for r in events.itertuples()
-            ],
+            "date": format_intervals(
+                events["date"], events["date_end"], events["date_precision"], tz
+            ),
             "outlet": events["outlet"],
             "type": events["outlet_type"],
             "country": events["country"],
@@ -41,15 +58,15 @@ def render_events_table(case: Case, view: View, selected: tuple[str, ...], key: 
     )
     for extra in case.extra_columns:
         table[extra] = events[extra]
-    if query:
-        text = table.astype(str).agg(" ".join, axis=1).str.casefold()
-        table = table[text.str.contains(query.casefold(), regex=False)]
+    caption = f"{matching:,} of {len(view.events):,} events"
     if selected:
-        table = pd.concat([table[table["id"].isin(selected)], table[~table["id"].isin(selected)]])
-    st.caption(
-        f"{len(table):,} of {len(events):,} events"
-        + (f" · {len(selected)} selected, listed first" if selected else "")
-    )
+        caption += f" · {len(selected)} selected, listed first"
+    if matching > len(table):
+        caption += (
+            f" · the first {len(table):,} are listed here; search or filter to narrow them, "
+            "or export the events (CSV) for all"
+        )
+    st.caption(caption)
     st.dataframe(
         table,
         hide_index=True,
@@ -60,6 +77,10 @@ def render_events_table(case: Case, view: View, selected: tuple[str, ...], key: 
         },
         key=f"table-{key}",
     )
+
+
+SEARCHED = ("id", "outlet", "outlet_type", "country", "language", "stance", "headline", "cites",
+            "evidence", "url", "notes")  # fmt: skip
 
 
 def render_problems(case: Case) -> None:
