@@ -53,6 +53,8 @@ if inferred.show:
             choice.key, case, inferred.per_event, inferred.min_confidence
         )
 view = apply(case, filters, links)  # the whole filtered case, whatever the time slider says
+documented = documented_only(view)
+story = analysis.story(view.events, documented.links)
 state.forget_stale(set(case.events["id"]))
 render_title(case)
 
@@ -61,26 +63,28 @@ render_title(case)
 def explore() -> None:
     """Everything that follows the time slider; while playing, only this part reruns."""
     clock = render_time_controls(view.events, case.meta.timezone, choice.key)
-    now_view = apply(case, replace(filters, now=clock.now), links)
-    documented = documented_only(now_view)
-    story = analysis.story(now_view.events, documented.links, clock.now)
+    now_view, now_documented, now_story = view, documented, story  # at the end of the case
+    if clock.now:  # an earlier moment: what may have appeared by then
+        now_view = apply(case, replace(filters, now=clock.now), links)
+        now_documented = documented_only(now_view)
+        now_story = analysis.story(now_view.events, now_documented.links, clock.now)
     picked = state.picked()
     shown = replace(
         options, selected=picked, highlight=highlighted(now_view, picked), x_range=clock.x_range
     )
-    render_key_figures(case, documented, filters, clock.now)
-    render_timeline(now_view, shown, story, choice.key)
-    render_network(now_view, shown, story, choice.key, inferred.show)
+    render_key_figures(case, now_documented, filters, clock.now)
+    timeline = render_timeline(now_view, shown, now_story, choice.key)
+    network = render_network(now_view, shown, now_story, choice.key, inferred.show)
     if not state.playing():  # exporting waits for a pause, so each step of playback stays quick
-        render_export_panel(case, now_view, replace(filters, now=clock.now), shown, inferred.show)
+        on_screen = {"timeline": timeline, "network": network}
+        render_export_panel(
+            case, now_view, replace(filters, now=clock.now), shown, inferred.show, on_screen
+        )
     render_details(now_view, picked, case.meta.timezone)
     render_share_link(case)
     render_events_table(case, now_view, picked, choice.key)
 
 
 explore()
-documented = documented_only(view)
-render_analysis(
-    view, documented.links, analysis.story(view.events, documented.links), case.meta.timezone
-)
+render_analysis(view, documented.links, story, case.meta.timezone)
 render_problems(case)

@@ -75,6 +75,8 @@ def rss(path: Path) -> dict:
     start = time.perf_counter()
     at = _upload(APP, data, path.name, source_radio=True)
     loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    at.session_state["export-panel"] = True  # the visitor opens the export panel
+    at.run()
     at.button(key="export-prepare").click().run()
     _check(at, APP)
     made = [b for b in at.get("download_button") if "export-download-image" in str(b.proto.id)]

@@ -13,10 +13,12 @@ from claimtrace.figures.stance import stance_figure
 from claimtrace.figures.timeline import STATUS_LABELS
 from claimtrace.filters import View
 
+TABS = "analysis-tab"  # the open tab of the analysis panel, in session state
 
-def _outlets(view: View, ids) -> str:
-    names = view.events.set_index("id").loc[list(ids), "outlet"]
-    return " or ".join(dict.fromkeys(names))
+
+def _outlets(outlet_of: pd.Series, ids) -> str:
+    """The outlets of these events (`outlet_of`: outlet by event id), each named once."""
+    return " or ".join(dict.fromkeys(outlet_of.loc[list(ids)]))
 
 
 def render_analysis(view: View, documented: pd.DataFrame, story: Story, tz: str) -> None:
@@ -25,8 +27,23 @@ def render_analysis(view: View, documented: pd.DataFrame, story: Story, tz: str)
         "From documented links only. Dates are intervals: where the earliest events cannot be put "
         "in order, all are named (a tie). An event citing another of the same group cannot be first."
     )
-    firsts, jumps, status, decay = st.tabs(["Firsts", "Jumps", "Claim status", "Attribution decay"])
-    with firsts:
+    outlet_of = view.events.set_index("id")["outlet"]  # indexed once for every lookup below
+    # Only the open tab is worked out (switching tabs reruns the page).
+    firsts, jumps, status, decay = st.tabs(
+        ["Firsts", "Jumps", "Claim status", "Attribution decay"], key=TABS, on_change="rerun"
+    )
+    if firsts.open:
+        _firsts(firsts, view, documented, outlet_of, tz)
+    if jumps.open:
+        _jumps(jumps, story, outlet_of)
+    if status.open:
+        _status(status, view, story, outlet_of, tz)
+    if decay.open:
+        _decay(decay, view, documented)
+
+
+def _firsts(tab, view: View, documented: pd.DataFrame, outlet_of: pd.Series, tz: str) -> None:
+    with tab:
         column = st.radio(
             "First by",
             ["language", "country", "outlet_type"],
@@ -43,7 +60,7 @@ def render_analysis(view: View, documented: pd.DataFrame, story: Story, tz: str)
             rows.append(
                 {
                     column.replace("_", " "): value_label(column, value),
-                    "first": _outlets(view, first.ids),
+                    "first": _outlets(outlet_of, first.ids),
                     "when": format_interval(first.start, first.end, "interval", tz),
                     "tie": f"tie of {len(first.ids)}" if first.is_tie else "",
                     "_start": first.start,
@@ -53,7 +70,10 @@ def render_analysis(view: View, documented: pd.DataFrame, story: Story, tz: str)
         if len(table):
             table = table.sort_values("_start").drop(columns="_start")
         st.dataframe(table, hide_index=True, width="stretch", key="firsts-table")
-    with jumps:
+
+
+def _jumps(tab, story: Story, outlet_of: pd.Series) -> None:
+    with tab:
         rows = [
             {
                 "jump": {
@@ -69,19 +89,22 @@ def render_analysis(view: View, documented: pd.DataFrame, story: Story, tz: str)
                 "to": value_label(
                     c["kind"] if c["kind"] != "state_to_independent" else "outlet_type", c["to"]
                 ),
-                "first there": _outlets(view, c["events"]),
+                "first there": _outlets(outlet_of, c["events"]),
                 "hops": c["hops"],
                 "hours after first appearance": c["elapsed_hours"],
             }
             for c in story.crossings
         ]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="jumps-table")
-    with status:
+
+
+def _status(tab, view: View, story: Story, outlet_of: pd.Series, tz: str) -> None:
+    with tab:
         rows = [
             {
                 "status": STATUS_LABELS.get(c["status"], c["status"]),
                 "from": format_interval(c["date"], c["by"], "interval", tz),
-                "because of": _outlets(view, [c["event"]]),
+                "because of": _outlets(outlet_of, [c["event"]]),
             }
             for c in story.status
         ]
@@ -90,7 +113,10 @@ def render_analysis(view: View, documented: pd.DataFrame, story: Story, tz: str)
         st.plotly_chart(
             stance_figure(view.events, tz), width="stretch", theme=None, key="stance-chart"
         )
-    with decay:
+
+
+def _decay(tab, view: View, documented: pd.DataFrame) -> None:
+    with tab:
         table = diffusion.attribution(view.events, documented)
         with_inferred = diffusion.hops(view.events, view.links)
         hop_map = dict(zip(view.events["id"], with_inferred, strict=True))

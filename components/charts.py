@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from claimtrace import diffusion, schema
@@ -57,7 +58,8 @@ def highlighted(view: View, picked: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def render_timeline(view: View, options: Options, story: Story, key: str) -> None:
+def render_timeline(view: View, options: Options, story: Story, key: str) -> go.Figure:
+    """The timeline, as drawn (the export panel measures it rather than drawing it again)."""
     st.subheader("Timeline", anchor=False)
     st.caption(
         f"One lane per {DIMENSION_LABELS[options.lanes].lower()}; shape = stance, colour = "
@@ -76,9 +78,13 @@ def render_timeline(view: View, options: Options, story: Story, key: str) -> Non
         key=chart_key,
         config=CONFIG,
     )
+    return fig
 
 
-def render_network(view: View, options: Options, story: Story, key: str, inferred: bool) -> None:
+def render_network(
+    view: View, options: Options, story: Story, key: str, inferred: bool
+) -> go.Figure | None:
+    """The events network, as drawn; None when the outlets network is shown instead."""
     st.subheader("Diffusion network", anchor=False)
     mode = st.segmented_control(
         "Network of",
@@ -95,7 +101,7 @@ def render_network(view: View, options: Options, story: Story, key: str, inferre
         )
         fig = outlet_network_figure(view.events, view.links, options)
         st.plotly_chart(fig, width="stretch", theme=None, key=f"outlets-{key}", config=CONFIG)
-        return
+        return None
     st.caption(
         "An arrow runs from the cited event to the one citing it; time runs left to right. "
         "Squares at the bottom are sources cited but not in the data." + dashed
@@ -111,6 +117,7 @@ def render_network(view: View, options: Options, story: Story, key: str, inferre
         key=chart_key,
         config=CONFIG,
     )
+    return fig
 
 
 def render_details(view: View, picked: tuple[str, ...], tz: str) -> None:

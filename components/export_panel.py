@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from claimtrace import export, report
@@ -17,6 +18,7 @@ from claimtrace.figures.common import Options
 from claimtrace.filters import Filters, View
 from claimtrace.model import Case
 
+EXPANDER = "export-panel"  # the panel's open state, in session state
 VIEW_LABELS = {"timeline": "Timeline", "network": "Network", "both": "Both, stacked"}
 _SOME_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -61,19 +63,51 @@ def _fit(
     inferred: bool,
 ) -> tuple[float, int]:
     """How much of their on-screen height the charts keep at the chosen size (see report.fit)."""
+    return report.fit(report.figures_for(_view, options, spec.view, filters.now), spec,
+                      _fit_footer(_case, filters, inferred))  # fmt: skip
+
+
+def _fit_footer(case: Case, filters: Filters, inferred: bool) -> list[str]:
     # Any fixed moment: the time of export takes the same room in the footer whenever it is.
-    footer = report.provenance(_case, filters, inferred_shown=inferred, now=_SOME_MOMENT)
-    return report.fit(report.figures_for(_view, options, spec.view, filters.now), spec, footer)
+    return report.provenance(case, filters, inferred_shown=inferred, now=_SOME_MOMENT)
+
+
+def _screen_parts(
+    spec: report.Report, options: Options, shown: Options, on_screen: dict[str, go.Figure | None]
+) -> list[go.Figure] | None:
+    """The figures on the page, when they are what the export draws (same options, and the
+    events network rather than the outlets one), so that they need not be built again."""
+    names = ["timeline", "network"] if spec.view == "both" else [spec.view]
+    parts = [on_screen.get(name) for name in names]
+    if options != shown or any(part is None for part in parts):
+        return None
+    return parts
 
 
 def render_export_panel(
-    case: Case, view: View, filters: Filters, options: Options, inferred_shown: bool
+    case: Case,
+    view: View,
+    filters: Filters,
+    options: Options,
+    inferred_shown: bool,
+    on_screen: dict[str, go.Figure | None] | None = None,
 ) -> None:
     """Export what the page shows: images (PNG, SVG, PDF), the interactive page, the events as
-    CSV and JSON, the rejected rows, and the diffusion graph as GEXF and GraphML."""
+    CSV and JSON, the rejected rows, and the diffusion graph as GEXF and GraphML.
+
+    `on_screen`: the figures the page drew with `options` (timeline, network; None for one not
+    drawn), measured for the size warning instead of being built again."""
     key = case.source.short_hash  # text inputs start again from the case's own title and claim
     stem = report.file_stem(case)
-    with st.expander("Export: images, interactive page, tables and graph", expanded=False):
+    panel = st.expander(
+        "Export: images, interactive page, tables and graph",
+        expanded=False,
+        key=EXPANDER,
+        on_change="rerun",  # its contents are made only while it is open
+    )
+    with panel:
+        if not panel.open:
+            return
         left, middle, right = st.columns(3)
         which = left.radio(
             "Figure",
@@ -132,8 +166,12 @@ def render_export_panel(
                 drawn = replace(options, selected=(), highlight=())
         inferred = inferred_shown and which != "timeline"
         spec = report.Report(which, int(width), int(height), title, subtitle)
-        content = _content_key(case, view)
-        share, enough = _fit(content, case, view, filters, drawn, spec, inferred)
+        parts = _screen_parts(spec, drawn, options, on_screen or {})
+        if parts is not None:
+            share, enough = report.fit(parts, spec, _fit_footer(case, filters, inferred))
+        else:
+            content = _content_key(case, view)
+            share, enough = _fit(content, case, view, filters, drawn, spec, inferred)
         if share < report.SQUEEZED:
             st.warning(
                 f"At {spec.width} × {spec.height} the charts get {share:.0%} of their on-screen "
@@ -144,6 +182,7 @@ def render_export_panel(
         if st.button("Prepare image", key="export-prepare", type="primary"):
             try:
                 with st.spinner("Rendering the image…"):
+                    content = _content_key(case, view)
                     data = _image(content, case, view, filters, drawn, spec, inferred, fmt, scale)
             except export.ImageExportUnavailable as exc:
                 st.error(f"Images cannot be made on this machine: {exc}.")

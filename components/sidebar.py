@@ -130,7 +130,7 @@ def render_filters(case: Case, key: str) -> Filters:
 
 
 def _ordered(events: pd.DataFrame, facet: str) -> list[str]:
-    present = set(events[facet])
+    present = set(events[facet].unique())
     if facet in schema.VOCABULARIES:
         order = [v for v in schema.VOCABULARIES[facet] if v in present]
         return order + sorted(present - set(order))

@@ -276,3 +276,48 @@ def test_a_second_upload_starts_at_its_own_end_not_at_the_old_moment(upload) -> 
     assert at.select_slider(key="now").value.startswith("2022-08-11")
     assert metric(at, "Events") == "10"
     assert event_ids(figure(at, "timeline")) == {f"b-{i}" for i in range(10)}
+
+
+def test_a_long_events_table_lists_its_first_rows_and_says_so(upload, monkeypatch) -> None:
+    import components.tables
+
+    monkeypatch.setattr(components.tables, "TABLE_ROWS", 3)
+    at = upload(_days_csv("c", "2022-08-01", 5), "long.csv")
+    assert len(table(at, "id", "outlet")) == 3
+    captions = plain(" ".join(c.value for c in at.caption))
+    assert "5 of 5 events · the first 3 are listed here" in captions
+    # The search looks at every event, not only those listed.
+    widget(at.text_input, "search").set_value("c-4").run()
+    assert list(table(at, "id", "outlet")["id"]) == ["c-4"]
+    assert "1 of 5 events" in plain(" ".join(c.value for c in at.caption))
+
+
+# --- panels made only when open ----------------------------------------------------------------
+
+
+def test_the_export_panel_is_made_when_opened_and_warns_of_a_squeezed_size(bundled) -> None:
+    assert "export-prepare" not in [b.key for b in bundled.button]  # closed: nothing made
+    bundled.session_state["export-panel"] = True
+    bundled.run()
+    assert "export-prepare" in [b.key for b in bundled.button]
+    assert not bundled.warning
+    # Both views stacked at 1600 x 900 squeeze the charts: measured on the figures drawn.
+    bundled.radio(key="export-view").set_value("both").run()
+    bundled.selectbox(key="export-size").set_value("custom").run()
+    squeezed = [plain(w.value) for w in bundled.warning]
+    assert any("labels and points overlap" in w for w in squeezed), squeezed
+    assert not bundled.exception
+
+
+def test_each_analysis_tab_is_worked_out_when_opened(bundled) -> None:
+    labels = ("Firsts", "Jumps", "Claim status", "Attribution decay")
+    assert [t.label for t in bundled.tabs] == list(labels)
+    shown = {}
+    for label in labels:
+        bundled.session_state["analysis-tab"] = label
+        bundled.run()
+        assert not bundled.exception
+        shown[label] = page_text(bundled)
+    assert "tie" in shown["Firsts"] or "first" in shown["Firsts"]
+    assert "stop naming the original source" in shown["Attribution decay"]
+    assert "stop naming the original source" not in shown["Firsts"]

@@ -228,8 +228,11 @@ def test_a_hostile_file_is_shown_as_text_in_every_view(visitor: Visitor, screens
     expect(page.get_by_text(re.compile(r"^3 of 4 events")).first).to_be_visible(timeout=30_000)
     for expander in ("Share this view", "Export: images", "Problems:"):
         open_expander(page, expander)
-    for tab in ("Jumps", "Claim status", "Attribution decay", "Firsts"):
+    for tab in ("Jumps", "Claim status", "Attribution decay", "Firsts"):  # each made when opened
         page.get_by_role("tab", name=tab).click()
+        expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true")
+        page.wait_for_timeout(300)  # the rerun starts
+        page.wait_for_selector(IDLE)
     page.locator('[data-testid="stButtonGroup"] button', has_text="Outlets").click()
     page.locator(f"{OUTLETS} .main-svg").first.wait_for(timeout=CHART_TIMEOUT)
     page.wait_for_selector(IDLE)
