@@ -13,6 +13,8 @@ PLAY_INTERVAL = 0.9  # seconds between two steps while playing
 MAX_STEPS = 2500  # more steps than this and the step grows (a slider cannot show more)
 UNITS = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1)}
 LABEL = "%Y-%m-%d %H:%M"
+LAST_MOMENT = "_time_last_moment"  # the slider's last moment in the previous run
+LAST_DAYS = "_time_last_days"  # the zoom's whole range in the previous run
 CASE_KEY = "_time_case_key"  # the content key of the case the time controls were set for
 
 
@@ -63,8 +65,11 @@ def render_time_controls(events: pd.DataFrame, tz: str, case_key: str) -> Clock:
     )
     moments = steps(events, tz, unit)
     current = st.session_state.get("now")
-    if fresh or current not in moments:
+    # At the end it stays at the end: a filter that shortens or lengthens the case moves the end.
+    at_end = current is not None and current == st.session_state.get(LAST_MOMENT)
+    if fresh or at_end or current not in moments:
         st.session_state["now"] = moments[-1]
+    st.session_state[LAST_MOMENT] = moments[-1]
     if state.playing():
         index = moments.index(st.session_state["now"])
         if index + 1 < len(moments):
@@ -94,8 +99,10 @@ def render_time_controls(events: pd.DataFrame, tz: str, case_key: str) -> Clock:
         days.append(moments[-1])
     zoom_col, reset_col = st.columns([9, 1], vertical_alignment="bottom")
     zoom = st.session_state.get("zoom")
-    if (fresh and zoom) or (zoom and any(z not in days for z in zoom)):
+    whole = zoom is not None and tuple(zoom) == st.session_state.get(LAST_DAYS)  # not zoomed
+    if zoom and (fresh or whole or any(z not in days for z in zoom)):
         st.session_state["zoom"] = (days[0], days[-1])
+    st.session_state[LAST_DAYS] = (days[0], days[-1])
     lo, hi = zoom_col.select_slider(
         "Zoom both charts to",
         days,

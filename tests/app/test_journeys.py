@@ -321,3 +321,50 @@ def test_each_analysis_tab_is_worked_out_when_opened(bundled) -> None:
     assert "tie" in shown["Firsts"] or "first" in shown["Firsts"]
     assert "stop naming the original source" in shown["Attribution decay"]
     assert "stop naming the original source" not in shown["Firsts"]
+
+
+def _pruned(value):
+    """Figure JSON without empty objects (a figure kept in the cache drops `title: {}`)."""
+    if isinstance(value, dict):
+        pruned = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v != {}}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
+
+
+def test_figures_come_from_the_cache_only_for_the_same_view(bundled) -> None:
+    first = _pruned(figure(bundled, "timeline")), _pruned(figure(bundled, "network"))
+    again = AppTest.from_file(str(CASE_DIR.parents[2] / "app.py"), default_timeout=30).run()
+    assert (_pruned(figure(again, "timeline")), _pruned(figure(again, "network"))) == first
+    bundled.multiselect(key="outlet_type").set_value(["tabloid"]).run()
+    tabloids = event_ids(figure(bundled, "timeline"))
+    assert tabloids and tabloids < event_ids(first[0])  # not the cached whole case
+    bundled.multiselect(key="outlet_type").set_value([]).run()
+    assert _pruned(figure(bundled, "timeline")) == first[0]
+    # Another moment is another view, and so another figure.
+    now = bundled.select_slider(key="now")
+    now.set_value(now.options[len(now.options) // 2]).run()
+    assert event_ids(figure(bundled, "timeline")) < event_ids(first[0])
+
+
+def test_time_slider_and_zoom_follow_a_filter_back_to_the_whole_case(bundled) -> None:
+    whole_now, whole_zoom = (
+        bundled.select_slider(key="now").value,
+        bundled.select_slider(key="zoom").value,
+    )
+    bundled.multiselect(key="outlet_type").set_value(["tabloid"]).run()
+    # The tabloids end earlier: "now" and the zoom follow their end ...
+    assert bundled.select_slider(key="now").value < whole_now
+    assert bundled.select_slider(key="zoom").value[1] < whole_zoom[1]
+    bundled.multiselect(key="outlet_type").set_value([]).run()
+    # ... and come back with the whole case, rather than hiding what came after.
+    assert bundled.select_slider(key="now").value == whole_now
+    assert bundled.select_slider(key="zoom").value == whole_zoom
+    assert metric(bundled, "Events") == str(len(event_ids(figure(bundled, "timeline"))))
+    # A moment the visitor chose is kept while it lies inside the case.
+    now = bundled.select_slider(key="now")
+    chosen = now.options[len(now.options) // 2]
+    now.set_value(chosen).run()
+    bundled.multiselect(key="language").set_value(["en"]).run()
+    assert bundled.select_slider(key="now").value == chosen
