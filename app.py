@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
 import streamlit as st
@@ -68,13 +69,17 @@ def explore() -> None:
         now_view = apply(case, replace(filters, now=clock.now), links)
         now_documented = documented_only(now_view)
         now_story = analysis.story(now_view.events, now_documented.links, clock.now)
+    # What the view and its story are made of: the same content gives the same figures.
+    content = hashlib.sha256(
+        f"{choice.key}|{case.meta!r}|{inferred!r}|{replace(filters, now=clock.now)!r}".encode()
+    ).hexdigest()
     picked = state.picked()
     shown = replace(
         options, selected=picked, highlight=highlighted(now_view, picked), x_range=clock.x_range
     )
     render_key_figures(case, now_documented, filters, clock.now)
-    timeline = render_timeline(now_view, shown, now_story, choice.key)
-    network = render_network(now_view, shown, now_story, choice.key, inferred.show)
+    timeline = render_timeline(now_view, shown, now_story, choice.key, content)
+    network = render_network(now_view, shown, now_story, choice.key, inferred.show, content)
     if not state.playing():  # exporting waits for a pause, so each step of playback stays quick
         on_screen = {"timeline": timeline, "network": network}
         render_export_panel(

@@ -58,8 +58,31 @@ def highlighted(view: View, picked: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def render_timeline(view: View, options: Options, story: Story, key: str) -> go.Figure:
-    """The timeline, as drawn (the export panel measures it rather than drawing it again)."""
+@st.cache_data(show_spinner=False, max_entries=32)
+def _timeline(content: str, options: Options, _view: View, _story: Story) -> go.Figure:
+    """The timeline of the view `content` names (see app.py), cached: the next visitor of the
+    same view, or a return to it, gets the figure without drawing it again."""
+    return timeline_figure(_view.events, _view.links, options, _story)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _network(content: str, options: Options, _view: View, _story: Story) -> go.Figure:
+    """The events network of the view `content` names, cached like _timeline."""
+    return network_figure(_view.events, _view.links, _view.externals, options, _story)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _outlets(content: str, options: Options, _view: View) -> go.Figure:
+    return outlet_network_figure(_view.events, _view.links, options)
+
+
+def render_timeline(
+    view: View, options: Options, story: Story, key: str, content: str
+) -> go.Figure:
+    """The timeline, as drawn (the export panel measures it rather than drawing it again).
+
+    `content` names what the view and its story are made of (the case, the links shown, the
+    filters, the moment): the same content and options give the same figure."""
     st.subheader("Timeline", anchor=False)
     st.caption(
         f"One lane per {DIMENSION_LABELS[options.lanes].lower()}; shape = stance, colour = "
@@ -67,7 +90,7 @@ def render_timeline(view: View, options: Options, story: Story, key: str) -> go.
         "Dashed lines mark milestones, hexagons the jumps into a new language. "
         "Click a point or drag a box to pick events."
     )
-    fig = timeline_figure(view.events, view.links, options, story)
+    fig = _timeline(content, options, view, story)
     chart_key = f"timeline-{key}"
     st.plotly_chart(
         fig,
@@ -82,7 +105,7 @@ def render_timeline(view: View, options: Options, story: Story, key: str) -> go.
 
 
 def render_network(
-    view: View, options: Options, story: Story, key: str, inferred: bool
+    view: View, options: Options, story: Story, key: str, inferred: bool, content: str
 ) -> go.Figure | None:
     """The events network, as drawn; None when the outlets network is shown instead."""
     st.subheader("Diffusion network", anchor=False)
@@ -99,14 +122,14 @@ def render_network(
             "One node per outlet (size: number of its events), at its first appearance; a line's "
             "width counts the links between two outlets." + dashed
         )
-        fig = outlet_network_figure(view.events, view.links, options)
+        fig = _outlets(content, options, view)
         st.plotly_chart(fig, width="stretch", theme=None, key=f"outlets-{key}", config=CONFIG)
         return None
     st.caption(
         "An arrow runs from the cited event to the one citing it; time runs left to right. "
         "Squares at the bottom are sources cited but not in the data." + dashed
     )
-    fig = network_figure(view.events, view.links, view.externals, options, story)
+    fig = _network(content, options, view, story)
     chart_key = f"network-{key}"
     st.plotly_chart(
         fig,
