@@ -21,6 +21,7 @@ from claimtrace.figures.common import (
     esc,
     hover_texts,
     lane_order,
+    lane_shading,
     lay_out,
     legend_swatch,
     short,
@@ -118,9 +119,7 @@ def network_figure(
     selected = set(options.selected)
     bright = set(options.highlight) | selected
 
-    for i, (y0, y1) in enumerate(lanes.bounds):
-        if i % 2 == 0:
-            fig.add_hrect(y0=y0, y1=y1, fillcolor=theme.LANE_SHADE, line_width=0, layer="below")
+    fig.update_layout(shapes=[*fig.layout.shapes, *lane_shading(lanes.bounds)])
 
     _edges(fig, visible, pos, bright)
     _nodes(fig, events, every_link, pos, options, selected, full if drawn.thinned else None, story)
@@ -460,9 +459,7 @@ def outlet_network_figure(
     pos = lanes.pos.copy()
     pos.index = outlets["outlet"].to_numpy()
     fig.update_layout(**theme.base_layout(int(lanes.height + (50 if title else 20) + 70)))
-    for i, (y0, y1) in enumerate(lanes.bounds):
-        if i % 2 == 0:
-            fig.add_hrect(y0=y0, y1=y1, fillcolor=theme.LANE_SHADE, line_width=0, layer="below")
+    fig.update_layout(shapes=[*fig.layout.shapes, *lane_shading(lanes.bounds)])
     top = max(int(pairs["weight"].max()), 1) if len(pairs) else 1
     if len(pairs) > OUTLET_EDGE_TRACES:
         _outlet_edges(fig, pairs, pos, top)

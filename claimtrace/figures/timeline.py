@@ -18,6 +18,7 @@ from claimtrace.figures.common import (
     esc,
     hover_texts,
     lane_order,
+    lane_shading,
     lay_out,
     legend_swatch,
     time_range,
@@ -124,12 +125,7 @@ def timeline_figure(
     is_selected = events["id"].isin(selected).to_numpy()
     opacity = options.bright(events["id"])
 
-    # Alternate lanes shaded, so the eye can follow a lane across the page.
-    for i, (y0, y1) in enumerate(lanes.bounds):
-        if i % 2 == 0:
-            fig.add_hrect(
-                y0=y0, y1=y1, fillcolor=theme.LANE_SHADE, line_width=0, layer="below", row=1, col=1
-            )
+    fig.update_layout(shapes=[*fig.layout.shapes, *lane_shading(lanes.bounds)])  # row 1
 
     if drawn.thinned:
         _density(fig, full, lanes, options)

@@ -1,5 +1,6 @@
 """Figures are asserted on the figure object, not on pixels."""
 
+import itertools
 import json
 from pathlib import Path
 
@@ -123,3 +124,18 @@ def test_picking_fades_everything_off_the_path(case):
         rings = [t for t in fig.data if t.name and t.name.startswith("jump into")]
         assert rings and min(rings[0].marker.opacity) == theme.FADED_OPACITY
     assert "regnum-0802" in up and "bcnn1-0805" in down
+
+
+@pytest.mark.parametrize("which", ["timeline", "network"])
+def test_every_other_lane_is_shaded_behind_the_points(case, which):
+    story = analysis.story(case.events, case.links)
+    if which == "timeline":
+        fig = timeline_figure(case.events, case.links, Options(), story)
+    else:
+        fig = network_figure(case.events, case.links, case.external_sources, Options(), story)
+    shades = [s for s in fig.layout.shapes if s.fillcolor == theme.LANE_SHADE]
+    lanes = case.events["outlet_type"].nunique()
+    assert len(shades) == (lanes + 1) // 2
+    assert all(s.layer == "below" and s.xref == "x domain" and s.yref == "y" for s in shades)
+    bands = sorted((s.y0, s.y1) for s in shades)
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(bands))  # a gap between
