@@ -103,12 +103,10 @@ def render_time_controls(events: pd.DataFrame, tz: str, case_key: str) -> Clock:
     if zoom and (fresh or whole or any(z not in days for z in zoom)):
         st.session_state["zoom"] = (days[0], days[-1])
     st.session_state[LAST_DAYS] = (days[0], days[-1])
+    # A default only before the slider has a value of its own (a link's zoom, or the last one).
+    first = {} if zoom else {"value": (days[0], days[-1])}
     lo, hi = zoom_col.select_slider(
-        "Zoom both charts to",
-        days,
-        value=(days[0], days[-1]),
-        key="zoom",
-        bind="query-params",
+        "Zoom both charts to", days, key="zoom", bind="query-params", **first
     )
     if reset_col.button("Reset zoom", key="reset-zoom", width="stretch"):
         st.session_state["zoom"] = (days[0], days[-1])

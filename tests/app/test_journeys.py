@@ -368,3 +368,15 @@ def test_time_slider_and_zoom_follow_a_filter_back_to_the_whole_case(bundled) ->
     now.set_value(chosen).run()
     bundled.multiselect(key="language").set_value(["en"]).run()
     assert bundled.select_slider(key="now").value == chosen
+
+
+def test_a_link_opens_on_its_moment_and_zoom() -> None:
+    at = AppTest.from_file(str(CASE_DIR.parents[2] / "app.py"), default_timeout=30)
+    at.query_params["zoom"] = ["2022-08-04 00:00", "2022-08-10 00:00"]
+    at.query_params["now"] = "2022-08-06 00:00"
+    at.run()
+    assert not at.exception
+    assert at.select_slider(key="zoom").value == ("2022-08-04 00:00", "2022-08-10 00:00")
+    assert at.select_slider(key="now").value == "2022-08-06 00:00"
+    start, end = figure(at, "timeline")["layout"]["xaxis"]["range"]
+    assert "2022-08-03" <= start < "2022-08-04" and "2022-08-10" < end <= "2022-08-11"
