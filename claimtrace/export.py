@@ -21,6 +21,7 @@ import plotly.io as pio
 from claimtrace import __version__
 from claimtrace.diffusion import is_external
 from claimtrace.figures import theme
+from claimtrace.figures.scale import vector
 from claimtrace.filters import Filters, View
 from claimtrace.model import Case
 
@@ -326,6 +327,7 @@ def image_bytes(fig: go.Figure, fmt: str, scale: float = 1) -> bytes:
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r}; expected one of {IMAGE_FORMATS}")
     outcome: dict[str, object] = {}
+    fig = vector(fig)  # points as vectors in the file, whatever the screen used
 
     def render() -> None:
         try:

@@ -197,7 +197,7 @@ def _edges(fig: go.Figure, links: pd.DataFrame, pos: pd.DataFrame, selected: set
                 continue
             lx, ly, ax, ay = _segments(group, pos)
             fig.add_trace(
-                scale.scatter(len(group))(
+                scale.scatter(len(group), float(pos["y"].max()))(
                     x=lx,
                     y=ly,
                     mode="lines",
@@ -322,7 +322,7 @@ def _nodes(
         if not mask.any():
             continue
         fig.add_trace(
-            scale.scatter(mask.sum())(
+            scale.scatter(mask.sum(), float(pos["y"].max()))(
                 x=xy["x"][mask],
                 y=xy["y"][mask],
                 mode="markers+text",
@@ -546,7 +546,7 @@ def _outlet_edges(fig: go.Figure, pairs: pd.DataFrame, pos: pd.DataFrame, top: i
             if part.empty:
                 continue
             fig.add_trace(
-                scale.scatter(len(part))(
+                scale.scatter(len(part), float(pos["y"].max()))(
                     x=scale.segments(pos.loc[part["source"], "x"].tolist(),
                                      pos.loc[part["target"], "x"].tolist()).tolist(),
                     y=scale.segments(pos.loc[part["source"], "y"].to_numpy(),
@@ -561,7 +561,7 @@ def _outlet_edges(fig: go.Figure, pairs: pd.DataFrame, pos: pd.DataFrame, top: i
     sx, sy = pos.loc[pairs["source"], "x"], pos.loc[pairs["source"], "y"].to_numpy()
     tx, ty = pos.loc[pairs["target"], "x"], pos.loc[pairs["target"], "y"].to_numpy()
     fig.add_trace(
-        scale.scatter(len(pairs))(
+        scale.scatter(len(pairs), float(pos["y"].max()))(
             x=(sx.to_numpy() + (tx.to_numpy() - sx.to_numpy()) / 2),
             y=(sy + ty) / 2,
             mode="markers",

@@ -29,6 +29,7 @@ from claimtrace.figures import theme
 
 MAX_POINTS = 5_000  # events drawn one by one in one chart
 WEBGL_FROM = 1_000  # points in one trace from which WebGL draws them, not SVG
+WEBGL_MAX_PX = 4_000  # plot height (layout pixels) up to which WebGL is used (2x screens: 8,000)
 TIME_BINS = 240  # columns of the lanes x time grid used to spread the sample and to count
 
 
@@ -173,9 +174,27 @@ def density(
     return counts, edges
 
 
-def scatter(points: int) -> type[go.Scatter] | type[go.Scattergl]:
-    """The trace type for this many points: WebGL from WEBGL_FROM on, SVG below."""
-    return go.Scattergl if points >= WEBGL_FROM else go.Scatter
+def scatter(points: int, plot_px: float = 0) -> type[go.Scatter] | type[go.Scattergl]:
+    """The trace type for this many points: WebGL from WEBGL_FROM on, SVG below, and SVG too
+    in a plot taller than WEBGL_MAX_PX (`plot_px`): a WebGL canvas taller than the browser
+    allows is squeezed, and its points are drawn in the wrong place."""
+    if points >= WEBGL_FROM and plot_px <= WEBGL_MAX_PX:
+        return go.Scattergl
+    return go.Scatter
+
+
+def vector(fig: go.Figure) -> go.Figure:
+    """`fig` with its WebGL traces as SVG ones, for files: vector points in SVG and PDF, and no
+    canvas limit at 3x. The same points, colours and shapes; `fig` is not changed."""
+    if not any(trace.type == "scattergl" for trace in fig.data):
+        return fig
+    data = [
+        go.Scatter({k: v for k, v in trace.to_plotly_json().items() if k != "type"})
+        if trace.type == "scattergl"
+        else trace
+        for trace in fig.data
+    ]
+    return go.Figure(data=data, layout=fig.layout)
 
 
 def segments(start: np.ndarray, end: np.ndarray) -> np.ndarray:

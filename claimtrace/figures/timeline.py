@@ -141,7 +141,7 @@ def timeline_figure(
             xs = scale.segments(pos["x"][bars].tolist(), pos["x_end"][bars].tolist())
             ys = scale.segments(pos["y"][bars].to_numpy(), pos["y"][bars].to_numpy())
             fig.add_trace(
-                scale.scatter(bars.sum())(
+                scale.scatter(bars.sum(), lanes.height)(
                     x=xs,
                     y=ys,
                     mode="lines",
@@ -156,7 +156,7 @@ def timeline_figure(
                 col=1,
             )
         fig.add_trace(
-            scale.scatter(mask.sum())(
+            scale.scatter(mask.sum(), lanes.height)(
                 x=pos["x"][mask],
                 y=pos["y"][mask],
                 mode="markers",

@@ -16,6 +16,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from claimtrace import analysis, diffusion, readers
@@ -380,3 +381,41 @@ def test_hover_text_pieces_for_a_column_equal_those_one_by_one(limit: int) -> No
     column = pd.Series(values, dtype="str")
     assert common._escaped(column, limit) == [common.esc(common.short(v, limit)) for v in values]
     assert common._escaped(column.astype(object), limit) == common._escaped(column, limit)
+
+
+def test_webgl_only_in_plots_a_browser_can_hold(big, monkeypatch) -> None:
+    case, story = big
+    assert scale.scatter(5_000, 1_000) is go.Scattergl
+    assert scale.scatter(5_000, scale.WEBGL_MAX_PX + 1) is go.Scatter
+    assert scale.scatter(10, 100) is go.Scatter
+    monkeypatch.setattr(scale, "WEBGL_FROM", 50)  # 2,000 events: WebGL where the plot is short
+    fig = network_figure(case.events, case.links, case.external_sources, Options(), story)
+    tall = max(y for t in fig.data if t.y is not None for y in t.y if y is not None)
+    kinds = {t.type for t in fig.data}
+    assert ("scattergl" in kinds) == (tall <= scale.WEBGL_MAX_PX), (tall, kinds)
+    monkeypatch.setattr(scale, "WEBGL_MAX_PX", 10**9)
+    fig = network_figure(case.events, case.links, case.external_sources, Options(), story)
+    assert "scattergl" in {t.type for t in fig.data}
+
+
+def test_files_get_the_same_points_as_vectors(big, monkeypatch) -> None:
+    case, story = big
+    monkeypatch.setattr(scale, "WEBGL_FROM", 50)
+    fig = timeline_figure(case.events, case.links, Options(), story)
+    webgl = [i for i, t in enumerate(fig.data) if t.type == "scattergl"]
+    assert webgl
+    out = scale.vector(fig)
+    assert {t.type for t in out.data} & {"scattergl"} == set()
+    assert [t.type for t in fig.data].count("scattergl") == len(webgl)  # the original is kept
+    for i in webgl:
+        before, after = fig.data[i].to_plotly_json(), out.data[i].to_plotly_json()
+        assert before.pop("type") == "scattergl" and after.pop("type") == "scatter"
+        assert json.dumps(before, default=str, sort_keys=True) == json.dumps(
+            after, default=str, sort_keys=True
+        )
+
+    def shown(layout) -> str:  # an empty title object is the same as none
+        return json.dumps({k: v for k, v in layout.to_plotly_json().items() if v != {}},
+                          default=str, sort_keys=True)  # fmt: skip
+
+    assert shown(out.layout) == shown(fig.layout)
