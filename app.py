@@ -83,7 +83,13 @@ def explore() -> None:
     if not state.playing():  # exporting waits for a pause, so each step of playback stays quick
         on_screen = {"timeline": timeline, "network": network}
         render_export_panel(
-            case, now_view, replace(filters, now=clock.now), shown, inferred.show, on_screen
+            case,
+            now_view,
+            replace(filters, now=clock.now),
+            shown,
+            inferred.show,
+            content,
+            on_screen,
         )
     render_details(now_view, picked, case.meta.timezone)
     render_share_link(case)

@@ -6,7 +6,6 @@ the page never starts the browser. The other files are made when their button is
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -21,17 +20,6 @@ from claimtrace.model import Case
 EXPANDER = "export-panel"  # the panel's open state, in session state
 VIEW_LABELS = {"timeline": "Timeline", "network": "Network", "both": "Both, stacked"}
 _SOME_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def _content_key(case: Case, view: View) -> str:
-    """What the figures are drawn from: the file, its metadata and the links shown (documented,
-    and inferred ones with whatever settings made them)."""
-    digest = hashlib.sha256()
-    digest.update(case.source.sha256.encode())
-    digest.update(repr(case.meta).encode())
-    digest.update("\x00".join(view.events["id"]).encode())
-    digest.update(view.links.to_csv(index=False).encode())
-    return digest.hexdigest()
 
 
 @st.cache_data(show_spinner=False, max_entries=12)
@@ -90,11 +78,13 @@ def render_export_panel(
     filters: Filters,
     options: Options,
     inferred_shown: bool,
+    content: str,
     on_screen: dict[str, go.Figure | None] | None = None,
 ) -> None:
     """Export what the page shows: images (PNG, SVG, PDF), the interactive page, the events as
     CSV and JSON, the rejected rows, and the diffusion graph as GEXF and GraphML.
 
+    `content` names what the view is made of (app.py: the key the charts are cached by);
     `on_screen`: the figures the page drew with `options` (timeline, network; None for one not
     drawn), measured for the size warning instead of being built again."""
     key = case.source.short_hash  # text inputs start again from the case's own title and claim
@@ -170,7 +160,6 @@ def render_export_panel(
         if parts is not None:
             share, enough = report.fit(parts, spec, _fit_footer(case, filters, inferred))
         else:
-            content = _content_key(case, view)
             share, enough = _fit(content, case, view, filters, drawn, spec, inferred)
         if share < report.SQUEEZED:
             st.warning(
@@ -182,7 +171,6 @@ def render_export_panel(
         if st.button("Prepare image", key="export-prepare", type="primary"):
             try:
                 with st.spinner("Rendering the image…"):
-                    content = _content_key(case, view)
                     data = _image(content, case, view, filters, drawn, spec, inferred, fmt, scale)
             except export.ImageExportUnavailable as exc:
                 st.error(f"Images cannot be made on this machine: {exc}.")

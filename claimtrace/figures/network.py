@@ -179,6 +179,7 @@ def _segments(pairs: pd.DataFrame, pos: pd.DataFrame) -> tuple[list, list, list,
 
 
 def _edges(fig: go.Figure, links: pd.DataFrame, pos: pd.DataFrame, selected: set[str]) -> None:
+    plot_px = float(pos["y"].max())  # how tall the plot is: WebGL or SVG (scale.scatter)
     for kind, dash, colour, width, name in (
         ("documented", "solid", theme.DOCUMENTED_EDGE, 1.4, "documented link (cites)"),
         ("inferred", "dash", theme.INFERRED_EDGE, 1.0, "inferred link"),
@@ -197,7 +198,7 @@ def _edges(fig: go.Figure, links: pd.DataFrame, pos: pd.DataFrame, selected: set
                 continue
             lx, ly, ax, ay = _segments(group, pos)
             fig.add_trace(
-                scale.scatter(len(group), float(pos["y"].max()))(
+                scale.scatter(len(group), plot_px)(
                     x=lx,
                     y=ly,
                     mode="lines",
@@ -303,6 +304,7 @@ def _nodes(
     story: Story | None = None,
 ) -> None:
     """The events, one marker each; `full`: all the events, when only `events` are drawn."""
+    plot_px = float(pos["y"].max())
     dim = options.colour
     reference = events if full is None else full
     cited_by = cited_by_map(reference, links, None if full is None else events["id"])
@@ -322,7 +324,7 @@ def _nodes(
         if not mask.any():
             continue
         fig.add_trace(
-            scale.scatter(mask.sum(), float(pos["y"].max()))(
+            scale.scatter(mask.sum(), plot_px)(
                 x=xy["x"][mask],
                 y=xy["y"][mask],
                 mode="markers+text",
@@ -537,6 +539,7 @@ WIDTHS = 5  # line widths of outlet links in a large outlet network
 def _outlet_edges(fig: go.Figure, pairs: pd.DataFrame, pos: pd.DataFrame, top: int) -> None:
     """Many outlet links as a few traces: one per kind and width (WIDTHS steps), and one of
     invisible mid-points that say what each link is when hovered."""
+    plot_px = float(pos["y"].max())
     level = np.minimum((pairs["weight"].to_numpy() * WIDTHS) // (top + 1), WIDTHS - 1)
     documented = (pairs["documented"] > 0).to_numpy()
     for solid, dash, colour in ((True, "solid", theme.DOCUMENTED_EDGE),
@@ -546,7 +549,7 @@ def _outlet_edges(fig: go.Figure, pairs: pd.DataFrame, pos: pd.DataFrame, top: i
             if part.empty:
                 continue
             fig.add_trace(
-                scale.scatter(len(part), float(pos["y"].max()))(
+                scale.scatter(len(part), plot_px)(
                     x=scale.segments(pos.loc[part["source"], "x"].tolist(),
                                      pos.loc[part["target"], "x"].tolist()).tolist(),
                     y=scale.segments(pos.loc[part["source"], "y"].to_numpy(),
@@ -561,7 +564,7 @@ def _outlet_edges(fig: go.Figure, pairs: pd.DataFrame, pos: pd.DataFrame, top: i
     sx, sy = pos.loc[pairs["source"], "x"], pos.loc[pairs["source"], "y"].to_numpy()
     tx, ty = pos.loc[pairs["target"], "x"], pos.loc[pairs["target"], "y"].to_numpy()
     fig.add_trace(
-        scale.scatter(len(pairs), float(pos["y"].max()))(
+        scale.scatter(len(pairs), plot_px)(
             x=(sx.to_numpy() + (tx.to_numpy() - sx.to_numpy()) / 2),
             y=(sy + ty) / 2,
             mode="markers",
