@@ -78,8 +78,11 @@ def explore() -> None:
         options, selected=picked, highlight=highlighted(now_view, picked), x_range=clock.x_range
     )
     render_key_figures(case, now_documented, filters, clock.now)
-    timeline = render_timeline(now_view, shown, now_story, choice.key, content)
-    network = render_network(now_view, shown, now_story, choice.key, inferred.show, content)
+    # The time axis is made for the whole view, so it holds still while the slider moves.
+    timeline = render_timeline(now_view, shown, now_story, choice.key, content, view.events)
+    network = render_network(
+        now_view, shown, now_story, choice.key, inferred.show, content, view.events
+    )
     if not state.playing():  # exporting waits for a pause, so each step of playback stays quick
         on_screen = {"timeline": timeline, "network": network}
         render_export_panel(

@@ -11,7 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from claimtrace import analysis, export, report, schema
-from claimtrace.figures.common import Options
+from claimtrace.figures.common import Options, time_scale
+from claimtrace.figures.timescale import SCALES
 from claimtrace.filters import Filters, apply
 from claimtrace.ingest import load_path
 from claimtrace.vocab import country_code, language_code
@@ -61,9 +62,15 @@ def render(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     if len(case.rejected):
         print(f"warning: {len(case.rejected)} rows rejected (see `check`)", file=sys.stderr)
+    date_from, date_to = args.date_from or "", args.date_to or ""
+    if not (date_from or date_to or args.all) and case.meta.focus:
+        # The page's default view: the claim's own period, as the case file gives it.
+        date_from, date_to = case.meta.focus
+        print(f"note: the case's focus, {date_from} to {date_to} (--all for every event)",
+              file=sys.stderr)  # fmt: skip
     filters = Filters(
-        args.date_from or "",
-        args.date_to or "",
+        date_from,
+        date_to,
         outlet_type=tuple(args.outlet_type),
         country=tuple(args.country),
         language=tuple(args.language),
@@ -82,7 +89,9 @@ def render(args: argparse.Namespace) -> int:
         case.meta.title if args.title is None else args.title,
         case.meta.claim if args.subtitle is None else args.subtitle,
     )
-    options = Options(timezone=case.meta.timezone)
+    options = Options(timezone=case.meta.timezone, time_scale=args.time_scale, width=spec.width)
+    if set(args.format) & {*export.IMAGE_FORMATS, "html"} and len(view.events):
+        print(f"note: {time_scale(view.events, options).describe()}", file=sys.stderr)
     inferred = args.view != "timeline" and bool(view.links["kind"].eq("inferred").any())
     footer = report.provenance(case, filters, inferred_shown=inferred)
     drawn = set(args.format) & {*export.IMAGE_FORMATS, "html"}
@@ -101,7 +110,7 @@ def render(args: argparse.Namespace) -> int:
     }
     if set(args.format) & set(export.IMAGE_FORMATS):
         share, enough = report.fit(parts, spec, footer)
-        if share < report.SQUEEZED and args.height is None:
+        if share < 1 and args.height is None:
             # No height asked for: take the one that keeps the charts as legible as on screen.
             spec = replace(spec, height=enough)
             print(f"note: height {enough} so the charts keep their on-screen size", file=sys.stderr)
@@ -210,6 +219,18 @@ def _render_parser(commands) -> None:
         help=f"comma-separated, from {','.join(export.FORMATS)} (default png)",
     )
     p.add_argument("--view", choices=report.VIEWS, default="both", help="default both")
+    p.add_argument(
+        "--time-scale",
+        choices=SCALES,
+        default="auto",
+        help="calendar (evenly spaced), compressed (empty stretches cut out, marked ⋯) or "
+        "auto (compressed when most events crowd into a small part of the span); default auto",
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="every event; by default a case with a focus period is drawn for that period",
+    )
     p.add_argument("--width", type=_side, default=1600, help="layout pixels (default 1600)")
     p.add_argument(
         "--height",

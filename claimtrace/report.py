@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from claimtrace import __version__, analysis
@@ -28,13 +29,25 @@ from claimtrace.model import Case
 VIEWS = ("timeline", "network", "both")
 # Layout pixels (CSS px); the PNG has scale times as many. A4 is 297 x 210 mm at 96 px per inch,
 # the unit plotly lays out in: text prints at the size it has on screen, and the PDF is an A4 page.
-SIZES = {"report": (1600, 900), "square": (1080, 1080), "a4": (1123, 794)}
+# Print preset: two columns (175 mm) of a printed page, laid out at 0.224 mm a pixel, so that
+# 11 px text (labels, ticks) prints at 7 pt; the height is the figure's own (the network grows
+# rather than shrinking its text), and the legend goes beneath.
+SIZES = {
+    "report": (1600, 900),
+    "two-columns": (780, 900),
+    "slide": (1920, 1080),
+    "square": (1080, 1080),
+    "a4": (1123, 794),
+}
 SIZE_LABELS = {
     "report": "Report, 1600 × 900",
+    "two-columns": "Print, two columns (175 mm): 780 px wide, text at least 7 pt",
+    "slide": "Slide, 1920 × 1080",
     "square": "Square for social media, 1080 × 1080",
     "a4": "A4 landscape, 1123 × 794 (96 px per inch; 3× gives 288 dpi)",
     "custom": "Custom",
 }
+PRINT_MM = {"two-columns": 175}
 MIN_SIDE, MAX_SIDE = 300, 5000
 SQUEEZED = 0.6  # below this share of their on-screen height, lane labels and names overlap
 
@@ -91,17 +104,22 @@ def provenance(
     return lines
 
 
-def figures_for(view: View, options: Options, which: str, now: str = "") -> list[go.Figure]:
+def figures_for(
+    view: View, options: Options, which: str, now: str = "", basis: pd.DataFrame | None = None
+) -> list[go.Figure]:
     """The page's figures for `which` (timeline, network or both), from the page's builders;
-    `now` is the time slider's instant (Filters.now), as the page passes it."""
+    `now` is the time slider's instant (Filters.now), as the page passes it, and `basis` the
+    events the time axis is made for (the view before the time slider; default the view's)."""
     if which not in VIEWS:
         raise ValueError(f"unknown view {which!r}; expected one of {VIEWS}")
     story = analysis.story(view.events, view.links, now)
     out = []
     if which in ("timeline", "both"):
-        out.append(timeline_figure(view.events, view.links, options, story))
+        out.append(timeline_figure(view.events, view.links, options, story, basis=basis))
     if which in ("network", "both"):
-        out.append(network_figure(view.events, view.links, view.externals, options, story))
+        out.append(
+            network_figure(view.events, view.links, view.externals, options, story, basis=basis)
+        )
     return out
 
 
@@ -316,7 +334,8 @@ def report_figure(parts: Sequence[go.Figure], report: Report, footer: Sequence[s
         fig = go.Figure(parts[0])
         fig.update_layout(margin={"t": top, "b": bottom})
     fig.update_layout(width=report.width, height=report.height, autosize=False, title=None)
-    _fit_legend(fig, room=report.height - top - frame.footer.px - PAD)
+    if fig.layout.legend.orientation != "h":  # beneath the plot, a narrow figure's legend
+        _fit_legend(fig, room=report.height - top - frame.footer.px - PAD)
     common = {
         "xref": "paper",
         "yref": "paper",

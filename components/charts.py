@@ -8,7 +8,7 @@ import streamlit as st
 from claimtrace import diffusion, schema
 from claimtrace.analysis import Story
 from claimtrace.dates import format_interval
-from claimtrace.figures.common import DIMENSION_LABELS, Options, value_label
+from claimtrace.figures.common import DIMENSION_LABELS, Options, time_scale, value_label
 from claimtrace.figures.network import network_figure, outlet_network_figure
 from claimtrace.figures.timeline import cited_by_map, timeline_figure
 from claimtrace.filters import View
@@ -59,16 +59,18 @@ def highlighted(view: View, picked: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _timeline(content: str, options: Options, _view: View, _story: Story) -> go.Figure:
+def _timeline(content: str, options: Options, _view: View, _story: Story, _basis) -> go.Figure:
     """The timeline of the view `content` names (see app.py), cached: the next visitor of the
-    same view, or a return to it, gets the figure without drawing it again."""
-    return timeline_figure(_view.events, _view.links, options, _story)
+    same view, or a return to it, gets the figure without drawing it again. `_basis`: the
+    events the time axis is made for (the view before the time slider: `content` names it)."""
+    return timeline_figure(_view.events, _view.links, options, _story, basis=_basis)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _network(content: str, options: Options, _view: View, _story: Story) -> go.Figure:
+def _network(content: str, options: Options, _view: View, _story: Story, _basis) -> go.Figure:
     """The events network of the view `content` names, cached like _timeline."""
-    return network_figure(_view.events, _view.links, _view.externals, options, _story)
+    return network_figure(_view.events, _view.links, _view.externals, options, _story,
+                          basis=_basis)  # fmt: skip
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -77,20 +79,20 @@ def _outlets(content: str, options: Options, _view: View) -> go.Figure:
 
 
 def render_timeline(
-    view: View, options: Options, story: Story, key: str, content: str
+    view: View, options: Options, story: Story, key: str, content: str, basis=None
 ) -> go.Figure:
     """The timeline, as drawn (the export panel measures it rather than drawing it again).
 
     `content` names what the view and its story are made of (the case, the links shown, the
     filters, the moment): the same content and options give the same figure."""
     st.subheader("Timeline", anchor=False)
+    fig = _timeline(content, options, view, story, basis)
     st.caption(
         f"One lane per {DIMENSION_LABELS[options.lanes].lower()}; shape = stance, colour = "
         f"{DIMENSION_LABELS[options.colour].lower()}. A bar is a date known only as a range. "
         "Dashed lines mark milestones, hexagons the jumps into a new language. "
-        "Click a point or drag a box to pick events."
+        "Click a point or drag a box to pick events. " + time_caption(view, options, basis)
     )
-    fig = _timeline(content, options, view, story)
     chart_key = f"timeline-{key}"
     st.plotly_chart(
         fig,
@@ -105,7 +107,13 @@ def render_timeline(
 
 
 def render_network(
-    view: View, options: Options, story: Story, key: str, inferred: bool, content: str
+    view: View,
+    options: Options,
+    story: Story,
+    key: str,
+    inferred: bool,
+    content: str,
+    basis=None,
 ) -> go.Figure | None:
     """The events network, as drawn; None when the outlets network is shown instead."""
     st.subheader("Diffusion network", anchor=False)
@@ -125,11 +133,22 @@ def render_network(
         fig = _outlets(content, options, view)
         st.plotly_chart(fig, width="stretch", theme=None, key=f"outlets-{key}", config=CONFIG)
         return None
+    fig = _network(content, options, view, story, basis)
+    meta = fig.layout.meta or {}
+    named = ""
+    if options.labels and meta.get("unlabelled"):
+        named = (f" {meta['unlabelled']:,} of {meta['unlabelled'] + meta['labelled']:,} events"
+                 " are unlabelled where a name would cover another name, a point or a link;"
+                 " the origins, milestones, fact-checks and hubs are named first. Hover a"
+                 " point for its outlet, or see the table below.")  # fmt: skip
     st.caption(
-        "An arrow runs from the cited event to the one citing it; time runs left to right. "
-        "Squares at the bottom are sources cited but not in the data." + dashed
+        "An arrow runs from the cited event to the one citing it; time runs left to right, on "
+        "the timeline's axis. Squares at the bottom are sources cited but not in the data."
+        + dashed
+        + named
+        + " "
+        + meta.get("scale", "")
     )
-    fig = _network(content, options, view, story)
     chart_key = f"network-{key}"
     st.plotly_chart(
         fig,
@@ -141,6 +160,12 @@ def render_network(
         config=CONFIG,
     )
     return fig
+
+
+def time_caption(view: View, options: Options, basis=None) -> str:
+    """The caption's sentence on the time scale: which one, and why (as the network's)."""
+    events = view.events if basis is None or basis.empty else basis
+    return time_scale(events, options).describe() if len(events) else ""
 
 
 def render_details(view: View, picked: tuple[str, ...], tz: str) -> None:

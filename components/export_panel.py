@@ -156,11 +156,18 @@ def render_export_panel(
                 drawn = replace(options, selected=(), highlight=())
         inferred = inferred_shown and which != "timeline"
         spec = report.Report(which, int(width), int(height), title, subtitle)
+        # Labels are placed for the width the image is laid out at, not the page's.
+        drawn = replace(drawn, width=spec.width)
         parts = _screen_parts(spec, drawn, options, on_screen or {})
         if parts is not None:
             share, enough = report.fit(parts, spec, _fit_footer(case, filters, inferred))
         else:
             share, enough = _fit(content, case, view, filters, drawn, spec, inferred)
+        if share < 1 and preset != "custom":
+            # A preset keeps its width and grows in height: text never shrinks to fit.
+            spec = replace(spec, height=enough)
+            share = 1.0
+            middle.caption(f"Height {enough:,} px, so that the charts keep their size.")
         if share < report.SQUEEZED:
             st.warning(
                 f"At {spec.width} × {spec.height} the charts get {share:.0%} of their on-screen "

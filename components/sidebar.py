@@ -10,6 +10,7 @@ import streamlit as st
 
 from claimtrace import schema
 from claimtrace.figures.common import DIMENSION_LABELS, Options, value_label
+from claimtrace.figures.timescale import SCALE_LABELS, SCALES
 from claimtrace.filters import FACETS, Filters
 from claimtrace.model import Case
 from components import loading, state
@@ -196,7 +197,20 @@ def render_display(case: Case) -> Options:
         key="colour",
         bind="query-params",
     )
+    time_scale = st.sidebar.radio(
+        "Time scale",
+        list(SCALES),
+        format_func=SCALE_LABELS.get,
+        key="time_scale",
+        horizontal=True,
+        bind="query-params",
+        help="Calendar: evenly spaced. Compressed: each stretch with events gets room by its "
+        "number of events, and empty stretches are cut out, marked ⋯ with their length. "
+        "Automatic: compressed when most events crowd into a small part of the span. Both "
+        "charts and every export use the same choice; the caption says which.",
+    )
     labels = st.sidebar.checkbox(
         "Outlet names in the network", value=True, key="labels", bind="query-params"
     )
-    return Options(lanes=lanes, colour=colour, timezone=case.meta.timezone, labels=labels)
+    return Options(lanes=lanes, colour=colour, timezone=case.meta.timezone, labels=labels,
+                   time_scale=time_scale)  # fmt: skip

@@ -11,7 +11,8 @@ import pandas as pd
 
 from claimtrace import schema
 from claimtrace.dates import format_intervals
-from claimtrace.figures import theme
+from claimtrace.figures import theme, timescale
+from claimtrace.figures.timescale import TimeScale
 from claimtrace.vocab import country_name, language_name
 
 DIMENSIONS = ("outlet_type", "country", "language", "stance", "evidence")
@@ -22,6 +23,41 @@ DIMENSION_LABELS = {
     "stance": "Stance",
     "evidence": "Evidence",
 }
+
+
+PAGE_WIDTH = 1000  # the page's charts: about the main column of a 1440 px wide browser
+MARGIN_LEFT = 150  # lane names
+LEGEND_PX = 210  # the legend, right of the plot (on wide figures)
+NARROW = 900  # below this width the legend goes beneath the plot
+
+
+def margins(width: int) -> tuple[int, int]:
+    """(left, right) margins of both charts at `width`: fixed, so that both plots are equally
+    wide and the same moment stands at the same x in both."""
+    if width < NARROW:
+        return min(MARGIN_LEFT, max(90, int(width * 0.22))), 16
+    return MARGIN_LEFT, LEGEND_PX
+
+
+def legend_beneath(fig, width: int) -> int:
+    """On a narrow figure, the legend goes in rows beneath the plot (a print column has no
+    room beside it): the layout settings, and the pixels it needs below the axis."""
+    if width >= NARROW:
+        return 0
+    entries = [t for t in fig.data if t.showlegend is not False and t.name]
+    groups = len({t.legendgroup for t in entries})
+    per_row = max(1, int((width - 20) // 150))
+    rows = -(-len(entries) // per_row) + groups
+    need = rows * 19 + 12
+    fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0,
+                              "yanchor": "bottom", "yref": "container", "xref": "container",
+                              "entrywidth": 140, "tracegroupgap": 4})  # fmt: skip
+    return need
+
+
+def plot_width(width: int) -> float:
+    left, right = margins(width)
+    return float(width - left - right)
 
 
 @dataclass(frozen=True)
@@ -35,6 +71,8 @@ class Options:
     selected: tuple[str, ...] = ()  # event ids the user picked: ringed
     highlight: tuple[str, ...] = ()  # ids kept bright (the picked and their paths); the rest fades
     x_range: tuple[str, str] | tuple[()] = ()  # zoom: wall-clock ISO bounds of the time axis
+    time_scale: str = "auto"  # timescale.SCALES: auto, calendar or compressed
+    width: int = PAGE_WIDTH  # layout pixels the figure is laid out for (labels are placed for it)
 
     def bright(self, ids: pd.Series) -> np.ndarray:
         """Opacity per event: 1 where highlighted (or nothing is), faded elsewhere."""
@@ -101,7 +139,7 @@ def colours_for(events: pd.DataFrame, column: str) -> dict[str, str]:
 
 
 def stack(start: np.ndarray, end: np.ndarray, lane: np.ndarray, gap: float) -> np.ndarray:
-    """A slot within its lane for each item [start, end], so items do not overlap.
+    """A slot within its lane for each item [start, end] (pixels), so items do not overlap.
 
     Greedy by start: each item takes the lowest slot whose last item ended at least `gap`
     before it starts. Deterministic for the same input. O(n log n): the slots in use wait in a
@@ -130,56 +168,136 @@ def to_axis(times: pd.Series, tz: str) -> pd.Series:
     return times.dt.tz_convert(tz).dt.tz_localize(None)
 
 
+def wall_ns(times: pd.Series, tz: str) -> np.ndarray:
+    """UTC timestamps as int64 nanoseconds of the wall clock in `tz`."""
+    return to_axis(times, tz).dt.as_unit("ns").to_numpy().view(np.int64)
+
+
+def time_scale(events: pd.DataFrame, options: Options) -> TimeScale:
+    """The time axis of both charts for these events (the view's, before any thinning or
+    time slider), at the options' width, zoom and choice of scale."""
+    bounds = None
+    if options.x_range:
+        bounds = tuple(pd.Timestamp(t).as_unit("ns").value for t in options.x_range)
+    if events.empty:
+        return timescale.make(np.zeros(0, np.int64), np.zeros(0, np.int64),
+                              plot_width(options.width), "calendar", bounds)  # fmt: skip
+    tz = options.timezone
+    return timescale.make(wall_ns(events["date"], tz), wall_ns(events["date_end"], tz),
+                          plot_width(options.width), options.time_scale, bounds)  # fmt: skip
+
+
+def flow_order(events: pd.DataFrame, links: pd.DataFrame | None, tz: str) -> np.ndarray:
+    """A sort key per event: its start, pushed after the start of every event it cites, so
+    that within a bin of the compressed scale a source stands before what cites it."""
+    key = wall_ns(events["date"], tz).astype(np.float64)
+    if links is None or links.empty:
+        return key
+    at = pd.Series(np.arange(len(events)), index=events["id"].to_numpy())
+    at = at[~at.index.duplicated()]
+    src = at.reindex(links["source"].to_numpy()).to_numpy()
+    dst = at.reindex(links["target"].to_numpy()).to_numpy()
+    ok = ~(np.isnan(src) | np.isnan(dst))
+    src, dst = src[ok].astype(int), dst[ok].astype(int)
+    for _ in range(12):  # chains are short; a cycle (never in valid data) stops here too
+        before = key.copy()
+        np.maximum.at(key, dst, key[src] + 1.0)
+        if np.array_equal(before, key):
+            break
+    return key
+
+
 @dataclass(frozen=True)
 class Lanes:
-    """Where each event sits: x (wall-clock start, end) and y in pixels from the top."""
+    """Where each event sits: x (axis values: dates or pixels), px (pixels), y (pixels from
+    the top)."""
 
-    pos: pd.DataFrame  # x, x_end, y, lane, long
+    pos: pd.DataFrame  # x, x_end, px, px_end, y, lane, long
     values: list[str]  # lane values, top to bottom
     centers: list[float]  # y of each lane's label
     bounds: list[tuple[float, float]]  # (top, bottom) of each lane
     height: float  # pixels of all lanes together
+    scale: TimeScale | None = None
 
 
 def lay_out(
     events: pd.DataFrame,
     column: str,
+    scale: TimeScale,
     tz: str,
-    gap: float,
     pitch: float,
     min_lane: float,
-    max_slots: int = 40,
+    *,
+    reach: np.ndarray | None = None,
+    gap: float = 3.0,
+    order: np.ndarray | None = None,
+    max_slots: int = 60,
     values: list[str] | None = None,
+    target: np.ndarray | None = None,
 ) -> Lanes:
     """Lanes that grow with how crowded they are, so points (and labels) do not overlap.
 
-    `gap` is the share of the time span one point occupies, `pitch` the pixels between
-    stacked slots; beyond `max_slots` slots a lane reuses them (points then overlap).
-    `values` are the lanes (default: lane_order of the events).
+    Each event takes [px - radius, px + reach] pixels of its slot row (`reach`: pixels right
+    of its point, its label included; default a point's width) and `gap` more; an interval
+    longer than a day takes its whole length. `pitch` is the pixels between slot rows;
+    beyond `max_slots` rows a lane reuses them (points then overlap). `target(i, ys)`, when
+    given, is how an event picks among the free rows (see network: near its sources).
     """
     values = lane_order(events, column) if values is None else values
-    start = to_axis(events["date"], tz)
-    end = to_axis(events["date_end"], tz)
+    start, end = wall_ns(events["date"], tz), wall_ns(events["date_end"], tz)
     index = {v: i for i, v in enumerate(values)}
     lane = events[column].map(index).to_numpy(dtype=int)
-    s = start.to_numpy().astype("datetime64[ns]").astype(np.int64).astype(float)
-    e = end.to_numpy().astype("datetime64[ns]").astype(np.int64).astype(float)
-    span = max(e.max() - s.min(), 1.0) if len(s) else 1.0
-    # Intervals longer than a day occupy their whole length; shorter ones a point's width.
-    long = (e - s) > 86_400e9 * 1.01
-    slots = stack(s, np.where(long, e, s), lane, span * gap) % max_slots
+    px = scale.nodes(start, order)
+    px_end = np.maximum(px, scale.px(end))
+    long = (end - start) > 86_400e9 * 1.01
+    reach = np.full(len(px), 8.0) if reach is None else reach
+    lo = px - 8.0
+    hi = np.where(long, np.maximum(px_end + 4.0, px + reach), px + reach)
+    slots = stack(lo, hi, lane, gap) % max_slots
     counts = np.zeros(len(values), dtype=int)
     np.maximum.at(counts, lane, slots + 1)
     heights = np.maximum(min_lane, counts * pitch + pitch)
     tops = np.concatenate([[0.0], np.cumsum(heights)[:-1]])
-    # Slot 0 sits mid-lane; others alternate below and above it.
     middle = tops + heights / 2
-    offset = np.where(slots % 2 == 1, 1, -1) * ((slots + 1) // 2) * pitch
-    centre_shift = np.where(counts % 2 == 0, pitch / 2, 0.0)
-    y = middle[lane] + offset - centre_shift[lane]
-    pos = pd.DataFrame({"x": start, "x_end": end, "y": y, "lane": lane, "long": long})
+    # Slot rows from the lane's top, evenly; re-chosen near `target` where one is given.
+    first_row = middle - (counts - 1) * pitch / 2
+    if target is not None and len(px):
+        slots = _rows_near(lo, hi, lane, gap, counts, first_row, pitch, target, max_slots)
+    y = first_row[lane] + slots * pitch
+    if scale.kind == "calendar":
+        x, x_end = to_axis(events["date"], tz), to_axis(events["date_end"], tz)
+    else:
+        x, x_end = pd.Series(px), pd.Series(px_end)
+    pos = pd.DataFrame({"x": x.to_numpy(), "x_end": x_end.to_numpy(), "px": px,
+                        "px_end": px_end, "y": y, "lane": lane, "long": long})  # fmt: skip
     bounds = [(float(t), float(t + h)) for t, h in zip(tops, heights, strict=True)]
-    return Lanes(pos, values, [float(m) for m in middle], bounds, float(heights.sum()))
+    return Lanes(pos, values, [float(m) for m in middle], bounds, float(heights.sum()), scale)
+
+
+def _rows_near(lo, hi, lane, gap, counts, first_row, pitch, target, max_slots) -> np.ndarray:
+    """Slot rows chosen in time order, each event taking the free row nearest the y that
+    `target(i, y_so_far)` asks for (the mean y of its sources: a barycentre, as layered graph
+    layouts order nodes to shorten and uncross links). There is always a free row: the lane
+    has as many as it ever needs at once."""
+    n = len(lo)
+    y = np.full(n, np.nan)
+    rows = np.zeros(n, dtype=int)
+    busy_until: dict[int, np.ndarray] = {}
+    for i in np.lexsort((np.arange(n), lo)).tolist():
+        k = lane[i]
+        until = busy_until.setdefault(k, np.full(max(min(counts[k], max_slots), 1), -np.inf))
+        free = np.flatnonzero(lo[i] - until >= gap)
+        if not len(free):
+            free = np.array([int(np.argmin(until))])
+        want = target(i, y)
+        centre = first_row[k] + (len(until) - 1) * pitch / 2
+        want = centre if want is None or np.isnan(want) else want
+        row_y = first_row[k] + free * pitch
+        choice = int(free[np.argmin(np.abs(row_y - want) + free * 1e-6)])
+        until[choice] = hi[i]
+        rows[i] = choice
+        y[i] = first_row[k] + choice * pitch
+    return rows
 
 
 def esc(value: object) -> str:
@@ -279,19 +397,6 @@ def legend_swatch(name: str, colour: str, group: str, title: str | None, column:
         "marker": {"color": colour, "size": theme.MARKER_SIZE - 1, "symbol": symbol},
         "hoverinfo": "skip",
     }
-
-
-def time_range(events: pd.DataFrame, options: Options, right: float = 0.02) -> list[pd.Timestamp]:
-    """The time axis: the zoom if set, else the events' whole span; padded so that no marker
-    sits on the edge, and by `right` of the span on the right, where labels stand."""
-    if options.x_range:
-        lo, hi = (pd.Timestamp(t) for t in options.x_range)
-    else:
-        lo = to_axis(events["date"], options.timezone).min()
-        hi = to_axis(events["date_end"], options.timezone).max()
-        pad = max((hi - lo) * 0.02, pd.Timedelta(hours=6))
-        lo, hi = lo - pad, hi + pad
-    return [lo, hi + (hi - lo) * right]
 
 
 def lane_shading(bounds, xref: str = "x domain", yref: str = "y") -> list[dict]:

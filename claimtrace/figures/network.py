@@ -6,65 +6,131 @@ External sources (cited, but not in the data) sit in a lane of their own at the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from claimtrace import diffusion, lookup
 from claimtrace.analysis import Story
-from claimtrace.figures import scale, theme
+from claimtrace.figures import placement, scale, theme
 from claimtrace.figures.common import (
     DIMENSION_LABELS,
     Lanes,
     Options,
     colour_groups,
     esc,
+    flow_order,
     hover_texts,
     lane_order,
     lane_shading,
     lay_out,
+    legend_beneath,
     legend_swatch,
+    margins,
     short,
-    time_range,
+    time_scale,
     value_label,
+    wall_ns,
 )
-from claimtrace.figures.timeline import add_jump_rings, cited_by_map
+from claimtrace.figures.textwidth import line_px, text_px
+from claimtrace.figures.timeline import add_jump_rings, axis_title, cited_by_map
+from claimtrace.figures.timescale import TimeScale
 
 EXTERNAL_LANE = "Cited, not in the data"
-LABEL_LIMIT = 120  # above this many nodes, only origins and hubs are labelled
-
-
-EXTERNAL_PITCH = 18
+LABEL_BUDGET = 80  # events given room for their label in the layout; more get it if it fits
+PITCH = 20  # pixels between two slot rows of a lane
+NODE_SIZE = theme.MARKER_SIZE + 2
+RADIUS = NODE_SIZE / 2
+LABEL_SIZE = theme.SMALL_SIZE
+EXTERNAL_PITCH = 20
+EXTERNAL_LEAD = 34  # pixels an external source stands before its first citation
 EDGE_DETAILS = 1_500  # links of one kind drawn with arrowheads and hover texts, at most
 OUTLET_EDGE_TRACES = 300  # outlet pairs drawn one trace each (exact widths), at most
 MIN_HEIGHT = 520  # pixels; the legend needs about this much
+BOTTOM = 64  # pixels below the plot: tick labels and the axis title
+# Links that may cross a label (cut where they do): a few for what matters, one for the rest.
+CROSS_PRIORITY, CROSS_OTHER = 3, 1
+
+
+def label_priority(
+    events: pd.DataFrame, links: pd.DataFrame, story: Story | None, selected: set[str]
+) -> list[int]:
+    """Positions of the events, most important label first: the picked events, the origins
+    (and what is marked as originating), the story's milestones and jumps, the hubs (most
+    cited first), then the rest in time order."""
+    ids = events["id"].tolist()
+    at = {i: k for k, i in enumerate(ids)}
+    cited = links["source"].value_counts()
+    first = [i for i in ids if i in selected]
+    roots = (
+        diffusion.origins(events, links) + events["id"][events["stance"] == "originates"].tolist()
+    )
+    told = sorted(scale.story_ids(story) & set(at), key=at.get)
+    # Denials and fact-checks: where the claim was answered.
+    answers = events["id"][events["stance"].isin(("denies", "debunks"))].tolist()
+    hubs = [i for i in cited.index.tolist() if i in at and cited[i] >= 2]
+    ranked = dict.fromkeys([*first, *roots, *told, *answers, *hubs, *ids])
+    return [at[i] for i in ranked if i in at]
 
 
 def layout(
     events: pd.DataFrame,
     externals: pd.DataFrame,
+    links: pd.DataFrame,
     options: Options,
+    axis: TimeScale,
     values: list[str] | None = None,
+    roomy: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, Lanes]:
-    """Node positions (id, x, y in pixels from the top) and the lanes (`values`, default: those
-    of the events): deterministic, O(n log n), no force simulation. Points are spread so that
-    labels fit beside them."""
-    lanes = lay_out(events, options.lanes, options.timezone, gap=1 / 8, pitch=17, min_lane=34,
-                    values=values)  # fmt: skip
+    """Node positions (id, x, px, y: pixels from the top) and the lanes (`values`, default:
+    those of the events): deterministic, O(n log n), no force simulation. Events `roomy`
+    (a mask) get room for their label to their right; each event takes the free row of its
+    lane nearest its sources (a barycentre ordering), which keeps links short and uncrossed."""
+    n = len(events)
+    tz = options.timezone
+    widths = np.array([text_px(o, LABEL_SIZE) for o in events["outlet"].tolist()])
+    roomy = np.ones(n, bool) if roomy is None else roomy
+    reach = np.where(roomy & options.labels, RADIUS + 4 + widths + 4, RADIUS + 2)
+    at = pd.Series(np.arange(n), index=events["id"].to_numpy())
+    at = at[~at.index.duplicated()]
+    parents: dict[int, list[int]] = {}
+    if len(links):
+        src = at.reindex(links["source"].to_numpy()).to_numpy()
+        dst = at.reindex(links["target"].to_numpy()).to_numpy()
+        for s, d in zip(src, dst, strict=True):
+            if not (np.isnan(s) or np.isnan(d)):
+                parents.setdefault(int(d), []).append(int(s))
+
+    def target(i: int, y: np.ndarray) -> float | None:
+        ys = [y[p] for p in parents.get(i, ()) if not np.isnan(y[p])]
+        return float(np.mean(ys)) if ys else None
+
+    lanes = lay_out(events, options.lanes, axis, tz, pitch=PITCH, min_lane=40, reach=reach,
+                    gap=4, order=flow_order(events, links, tz), values=values,
+                    target=target)  # fmt: skip
     pos = lanes.pos.copy()
     pos.insert(0, "id", events["id"].to_numpy())
     if externals is not None and len(externals):
         ext = externals.sort_values(["date", "outlet"]).reset_index(drop=True)
-        # An external source is drawn a little before its first citation: we only know it
+        # An external source stands a little before its first citation: we only know it
         # existed by then.
-        span = (events["date_end"].max() - events["date"].min()) if len(events) else pd.Timedelta(0)
-        lead = max(span / 40, pd.Timedelta(hours=6))
-        x = (ext["date"] - lead).dt.tz_convert(options.timezone).dt.tz_localize(None)
+        first = pd.Series(pos["px"].to_numpy(), index=pos["id"])
+        first = first[~first.index.duplicated()]
+        citing = links.assign(px=first.reindex(links["target"].to_numpy()).to_numpy())
+        lead = citing.groupby("source")["px"].min()
+        fallback = axis.px(wall_ns(ext["date"], tz))
+        px = lead.reindex(ext["id"]).to_numpy()
+        px = np.where(np.isnan(px), fallback, px) - EXTERNAL_LEAD
+        px = np.maximum(px, RADIUS + 2)
         rows = pd.DataFrame(
             {
                 "id": ext["id"],
-                "x": x,
-                "x_end": x,
+                "x": axis.axis_x(px),
+                "x_end": axis.axis_x(px),
+                "px": px,
+                "px_end": px,
                 "y": lanes.height + EXTERNAL_PITCH * (np.arange(len(ext)) + 1),
                 "lane": len(lanes.values),
                 "long": False,
@@ -81,12 +147,15 @@ def network_figure(
     options: Options,
     story: Story | None = None,
     title: str = "",
+    basis: pd.DataFrame | None = None,
 ) -> go.Figure:
     """The diffusion network figure. The same builder serves the page and every export.
 
     Links of kind "inferred" are drawn dashed and lighter; `story` adds the jump rings. Above
     scale.MAX_POINTS events only a part is drawn (scale.thin), with the links among them, and a
-    note in the figure says so.
+    note in the figure says so. The time axis is the timeline's (made for `basis`, default the
+    events). Labels are placed where they cover nothing (see placement); the figure's
+    `layout.meta` says how many events are left unlabelled.
     """
     drawn = scale.thin(events, options.lanes, story, options.selected, options.highlight,
                        options.x_range, options.timezone)  # fmt: skip
@@ -107,100 +176,153 @@ def network_figure(
             yref="paper",
         )
         return fig
-    pos, lanes = layout(events, externals, options, lane_order(full, options.lanes))
+    axis = time_scale(full if basis is None or basis.empty else basis, options)
+    selected = set(options.selected)
+    order = label_priority(events, links, story, selected)
+    roomy = np.zeros(len(events), bool)
+    roomy[order[:LABEL_BUDGET]] = True
+    pos, lanes = layout(events, externals, links, options, axis, lane_order(full, options.lanes),
+                        roomy)  # fmt: skip
     ext_px = EXTERNAL_PITCH * (len(externals) + 1) if len(externals) else 0
     total = lanes.height + ext_px
-    top = (50 if title else 20) + (20 if drawn.thinned else 0)
-    # A floor, so that a small network still has room for its legend.
-    fig.update_layout(**theme.base_layout(max(int(total + top + 70), MIN_HEIGHT)))
+    notes = 1 + (1 if drawn.thinned else 0)
+    top = (50 if title else 24) + 18 * notes
+    plot_h = max(total, MIN_HEIGHT - top - BOTTOM)
+    left, right = margins(options.width)
+    fig.update_layout(**theme.base_layout(round(top + plot_h + BOTTOM)))
     pos = pos.set_index("id")
     inside = lookup.member(links["source"], pos.index) & lookup.member(links["target"], pos.index)
     visible = links[inside]
-    selected = set(options.selected)
     bright = set(options.highlight) | selected
 
     fig.update_layout(shapes=[*fig.layout.shapes, *lane_shading(lanes.bounds)])
+    fig.update_layout(shapes=[*fig.layout.shapes, *axis.decorations()])
 
-    _edges(fig, visible, pos, bright)
-    _nodes(fig, events, every_link, pos, options, selected, full if drawn.thinned else None, story)
+    routes = _routes(visible, pos)
+    labels = _place_labels(events, externals, pos, routes, axis, plot_h, order, options)
+    cut = placement.knock_out(*routes, [b for b in labels.boxes if b is not None])
+    _edges(fig, visible, cut, routes, axis, bright, total)
+    _nodes(fig, events, every_link, pos, options, full if drawn.thinned else None)
     if story:
         add_jump_rings(fig, story.crossings, events, pos.loc[events["id"]].reset_index(), options)
         _decay_marks(fig, story.decays, pos, options)
+    if len(externals):
+        _external_nodes(fig, externals, pos)
+    _draw_labels(fig, labels, axis, options)
+    unlabelled = labels.unlabelled
+    if selected:
+        _rings(fig, pos.loc[[i for i in events["id"] if i in selected]])
     ticks = [esc(value_label(options.lanes, v)) for v in lanes.values]
     tickvals = list(lanes.centers)
     if len(externals):
-        _external_nodes(fig, externals, pos)
         ticks.append(f"<i>{EXTERNAL_LANE}</i>")
         tickvals.append(lanes.height + ext_px / 2)
-        fig.add_hline(y=lanes.height, line={"color": theme.GRID, "width": 1})
+        fig.add_shape(type="line", xref="x domain", x0=0, x1=1, y0=lanes.height,
+                      y1=lanes.height, line={"color": theme.GRID, "width": 1})  # fmt: skip
     fig.update_yaxes(
         tickvals=tickvals,
         ticktext=ticks,
-        range=[total, 0],
+        range=[plot_h, 0],
         showgrid=False,
         zeroline=False,
         fixedrange=True,
     )
-    fig.update_xaxes(title_text=f"Date ({esc(options.timezone)})", gridcolor=theme.GRID)
-    # Room on the right for the labels of the latest events.
-    fig.update_xaxes(range=time_range(full, options, right=0.1 if options.labels else 0.0))
+    fig.update_xaxes(**axis.axis())
+    fig.update_xaxes(title_text=axis_title(axis, options.timezone), gridcolor=theme.GRID,
+                     showgrid=axis.kind == "calendar")  # fmt: skip
+    shown = len(events) - unlabelled
+    if options.labels:
+        say = (f"{unlabelled:,} of {len(events):,} events unlabelled (no room beside them): "
+               "hover a point for its outlet" if unlabelled else
+               f"All {len(events):,} events labelled with their outlet")  # fmt: skip
+        scale.add_note(fig, say, 4 + (18 if drawn.thinned else 0))
+        fig.layout.annotations[-1].name = "unlabelled"
     if drawn.thinned:
-        scale.add_note(fig, drawn.note("and the links among them"), 8)
+        scale.add_note(fig, drawn.note("and the links among them"), 4)
     fig.update_layout(
         title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01}
         if title
         else None,
-        margin={"t": top},
+        margin={"t": top, "l": left, "r": right, "b": BOTTOM, "autoexpand": False},
         # A click picks one event; with dragmode "select" plotly turns that click into an empty
         # box selection first, which clears it. Box select stays a button of the mode bar.
         dragmode=False,
         clickmode="event+select",
         hovermode="closest",
         legend={"traceorder": "grouped"},
+        meta={"unlabelled": int(unlabelled), "labelled": int(shown), "scale": axis.describe()},
     )
+    beneath = legend_beneath(fig, options.width)
+    if beneath:  # the plot keeps its size; the figure grows by the legend's rows
+        fig.update_layout(height=fig.layout.height + beneath,
+                          margin={"b": fig.layout.margin.b + beneath})  # fmt: skip
     return fig
 
 
-def _segments(pairs: pd.DataFrame, pos: pd.DataFrame) -> tuple[list, list, list, list]:
-    """Line coordinates (with None breaks) and arrowhead points at 80% along each link."""
-    sx = pos.loc[pairs["source"], "x"]
-    sy = pos.loc[pairs["source"], "y"].to_numpy()
-    tx = pos.loc[pairs["target"], "x"]
-    ty = pos.loc[pairs["target"], "y"].to_numpy()
-    mx = sx.to_numpy() + (tx.to_numpy() - sx.to_numpy()) * 0.8
-    my = sy + (ty - sy) * 0.8
-    start = sx.tolist()
-    return (
-        scale.segments(start, tx.tolist()).tolist(),
-        scale.segments(sy, ty).tolist(),
-        scale.segments(start, pd.Series(mx).tolist()).tolist(),
-        scale.segments(sy, my).tolist(),
-    )
+def _routes(links: pd.DataFrame, pos: pd.DataFrame) -> tuple[list, list]:
+    """Each link's curve, in pixels (placement.curves)."""
+    if links.empty:
+        return [], []
+    s = pos.loc[links["source"]]
+    t = pos.loc[links["target"]]
+    return placement.curves(s["px"].to_numpy(), s["y"].to_numpy(), t["px"].to_numpy(),
+                            t["y"].to_numpy(), RADIUS, PITCH)  # fmt: skip
 
 
-def _edges(fig: go.Figure, links: pd.DataFrame, pos: pd.DataFrame, selected: set[str]) -> None:
-    plot_px = float(pos["y"].max())  # how tall the plot is: WebGL or SVG (scale.scatter)
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """Many polylines as one trace's coordinates, None between them."""
+    if not parts:
+        return np.zeros(0, dtype=object)
+    out = []
+    for p in parts:
+        out.append(p.astype(object))
+        out.append(np.array([None], dtype=object))
+    return np.concatenate(out)
+
+
+def _edges(
+    fig: go.Figure,
+    links: pd.DataFrame,
+    routes: tuple[list, list],
+    whole: tuple[list, list],
+    axis: TimeScale,
+    selected: set[str],
+    plot_px: float,
+) -> None:
+    """The links as drawn (`routes`, cut where they cross labels); arrowheads and hover
+    points go where the `whole` routes end and turn."""
+    xs, ys = routes
+    wx, wy = whole
+    kinds = links["kind"].to_numpy()
+    touched = (links["source"].isin(selected) & links["target"].isin(selected)).to_numpy()
     for kind, dash, colour, width, name in (
         ("documented", "solid", theme.DOCUMENTED_EDGE, 1.4, "documented link (cites)"),
-        ("inferred", "dash", theme.INFERRED_EDGE, 1.0, "inferred link"),
+        ("inferred", "dash", theme.INFERRED_EDGE, 1.1, "inferred link"),
     ):
-        part = links[links["kind"] == kind]
-        if part.empty:
+        mine = kinds == kind
+        if not mine.any():
             continue
         if selected:
             # A link stays bright when both its ends do: the highlighted path.
-            touched = part["source"].isin(selected) & part["target"].isin(selected)
-            groups = [(part[touched], 1.0, True), (part[~touched], theme.FADED_OPACITY, False)]
+            groups = [(mine & touched, 1.0), (mine & ~touched, theme.FADED_OPACITY)]
         else:
-            groups = [(part, 0.75, True)]
-        for group, opacity, legend in groups:
-            if group.empty:
+            groups = [(mine, 0.8)]
+        legend = True  # the first group drawn carries the legend entry, whatever is picked
+        for mask, opacity in groups:
+            if not mask.any():
                 continue
-            lx, ly, ax, ay = _segments(group, pos)
+            idx = np.flatnonzero(mask)
+            px = _joined([xs[i] for i in idx])
+            py = _joined([ys[i] for i in idx])
+            real = np.array([v is not None and v == v for v in px], bool)  # not None, not NaN
+            lx = px.copy()
+            lx[real] = axis.axis_x(px[real].astype(float))
+            lx[~real] = None
+            py[~real] = None
             fig.add_trace(
-                scale.scatter(len(group), plot_px)(
+                scale.scatter(len(idx), plot_px)(
                     x=lx,
-                    y=ly,
+                    y=py,
                     mode="lines",
                     line={"color": colour, "width": width, "dash": dash},
                     opacity=opacity,
@@ -211,30 +333,46 @@ def _edges(fig: go.Figure, links: pd.DataFrame, pos: pd.DataFrame, selected: set
                     hoverinfo="skip",
                 )
             )
-            if len(group) > EDGE_DETAILS:
+            legend = False
+            if len(idx) > EDGE_DETAILS:
                 continue  # so many links are read as a pattern: no arrowheads, no hover
-            # Arrowheads: each pair (start, 80% point) orients its marker along the link.
-            sizes = [0, 9, 0] * len(group)
-            fig.add_trace(
-                go.Scatter(
-                    x=ax,
-                    y=ay,
-                    mode="markers",
-                    marker={
-                        "symbol": "arrow",
-                        "angleref": "previous",
-                        "size": sizes,
-                        "color": colour,
-                        "line": {"width": 0},
-                    },
-                    opacity=opacity,
-                    legendgroup=kind,
-                    showlegend=False,
-                    hoverinfo="skip",
-                    name=f"{name} direction",
-                )
-            )
-            fig.add_trace(_edge_hover(group, pos, kind, name))
+            _arrowheads(fig, [wx[i] for i in idx], [wy[i] for i in idx], axis, colour, opacity,
+                        kind, name)  # fmt: skip
+            fig.add_trace(_edge_hover(links.iloc[idx], [wx[i] for i in idx],
+                                      [wy[i] for i in idx], axis, kind, name))  # fmt: skip
+
+
+def _arrowheads(fig, xs, ys, axis, colour, opacity, kind, name) -> None:
+    """A small triangle at the end of each link, pointing the way the link arrives."""
+    ends = [(x[-1], y[-1], x[-1] - x[-3], y[-1] - y[-3]) for x, y in zip(xs, ys, strict=True)
+            if len(x) >= 3]  # fmt: skip
+    # Links into one point from one side end alike: one arrowhead for them, not a pile.
+    ends = list({(round(e[0]), round(e[1])): e for e in ends}.values())
+    if not ends:
+        return
+    ex, ey, dx, dy = (np.array(v, float) for v in zip(*ends, strict=True))
+    angle = np.degrees(np.arctan2(dx, -dy))  # clockwise from up; y grows downwards
+    fig.add_trace(
+        go.Scatter(
+            # Its tip where the link ends, at the edge of the point: the triangle's centre is
+            # half its size back along the link.
+            x=axis.axis_x(ex - 3.5 * dx / np.maximum(np.hypot(dx, dy), 1e-9)),
+            y=ey - 3.5 * dy / np.maximum(np.hypot(dx, dy), 1e-9),
+            mode="markers",
+            marker={
+                "symbol": "triangle-up",
+                "size": 7,
+                "angle": angle,
+                "color": colour,
+                "line": {"width": 0},
+            },
+            opacity=opacity,
+            legendgroup=kind,
+            showlegend=False,
+            hoverinfo="skip",
+            name=f"{name} direction",
+        )
+    )
 
 
 def _decay_marks(
@@ -264,10 +402,12 @@ def _decay_marks(
     )
 
 
-def _edge_hover(links: pd.DataFrame, pos: pd.DataFrame, kind: str, name: str) -> go.Scatter:
+def _edge_hover(
+    links: pd.DataFrame, xs: list, ys: list, axis: TimeScale, kind: str, name: str
+) -> go.Scatter:
     """Invisible points mid-link that say what the link is when hovered."""
-    sx, sy = pos.loc[links["source"], "x"].to_numpy(), pos.loc[links["source"], "y"].to_numpy()
-    tx, ty = pos.loc[links["target"], "x"].to_numpy(), pos.loc[links["target"], "y"].to_numpy()
+    mid_x = np.array([x[len(x) // 2] for x in xs], float)
+    mid_y = np.array([y[len(y) // 2] for y in ys], float)
     texts = []
     for r in links.itertuples(index=False):
         source = esc(short(str(r.source).removeprefix("external:"), 40))
@@ -281,8 +421,8 @@ def _edge_hover(links: pd.DataFrame, pos: pd.DataFrame, kind: str, name: str) ->
             how = {"outlet": " (names the outlet)", "external": " (not in the data)"}.get(r.via, "")
             texts.append(f"<b>Documented</b>: {target} cites {source}{how}")
     return go.Scatter(
-        x=sx + (tx - sx) / 2,
-        y=(sy + ty) / 2,
+        x=axis.axis_x(mid_x),
+        y=mid_y,
         mode="markers",
         marker={"size": 10, "color": "rgba(0,0,0,0)"},
         hovertext=texts,
@@ -299,9 +439,7 @@ def _nodes(
     links: pd.DataFrame,
     pos: pd.DataFrame,
     options: Options,
-    selected: set[str],
     full: pd.DataFrame | None = None,
-    story: Story | None = None,
 ) -> None:
     """The events, one marker each; `full`: all the events, when only `events` are drawn."""
     plot_px = float(pos["y"].max())
@@ -310,14 +448,6 @@ def _nodes(
     cited_by = cited_by_map(reference, links, None if full is None else events["id"])
     hover = np.array(hover_texts(events, options.timezone, cited_by), dtype=object)
     xy = pos.loc[events["id"]]
-    labelled = _labelled(events, links, story)
-    text = np.array(
-        [
-            esc(short(o, 26)) if options.labels and (labelled is None or i in labelled) else ""
-            for i, o in zip(events["id"].tolist(), events["outlet"].tolist(), strict=True)
-        ],
-        dtype=object,
-    )
     opacity = options.bright(events["id"])
     groups = colour_groups(events, dim, reference=reference)
     for name, colour, mask in groups:
@@ -327,16 +457,13 @@ def _nodes(
             scale.scatter(mask.sum(), plot_px)(
                 x=xy["x"][mask],
                 y=xy["y"][mask],
-                mode="markers+text",
-                text=text[mask],
-                textposition="middle right",
-                textfont={"size": theme.SMALL_SIZE, "color": theme.TEXT},
+                mode="markers",
                 name=esc(name),
                 legendgroup=f"colour-{name}",
                 showlegend=False,
                 marker={
                     "color": colour,
-                    "size": theme.MARKER_SIZE + 2,
+                    "size": NODE_SIZE,
                     "symbol": [
                         theme.STANCE_SYMBOLS.get(s, "circle") for s in events["stance"][mask]
                     ],
@@ -351,44 +478,104 @@ def _nodes(
     for name, colour, _ in groups:
         title = DIMENSION_LABELS[dim] if name == groups[0][0] else None
         fig.add_trace(go.Scatter(**legend_swatch(esc(name), colour, f"colour-{name}", title, dim)))
-    if selected:
-        ring = xy[events["id"].isin(selected).to_numpy()]
-        fig.add_trace(
-            go.Scatter(
-                x=ring["x"],
-                y=ring["y"],
-                mode="markers",
-                marker={
-                    "symbol": "circle-open",
-                    "size": theme.MARKER_SIZE + 12,
-                    "color": theme.HIGHLIGHT,
-                    "line": {"width": 2},
-                },
-                hoverinfo="skip",
-                showlegend=False,
-                name="selected",
-            )
+
+
+def _rings(fig: go.Figure, ring: pd.DataFrame) -> None:
+    fig.add_trace(
+        go.Scatter(
+            x=ring["x"],
+            y=ring["y"],
+            mode="markers",
+            marker={
+                "symbol": "circle-open",
+                "size": NODE_SIZE + 10,
+                "color": theme.HIGHLIGHT,
+                "line": {"width": 2},
+            },
+            hoverinfo="skip",
+            showlegend=False,
+            name="selected",
         )
+    )
 
 
-def _labelled(events: pd.DataFrame, links: pd.DataFrame, story: Story | None) -> set[str] | None:
-    """The events named beside their node: all of a small network (None); else origins and
-    hubs (cited three times or more), and of more than LABEL_LIMIT of those the events of the
-    story, those marked `originates` and the most cited hubs."""
-    if len(events) <= LABEL_LIMIT:
-        return None
-    cited = links["source"].value_counts()
-    hubs = cited[cited >= 3]
-    roots = diffusion.origins(events, links)
-    labelled = set(hubs.index.tolist()) | set(roots)
-    if len(labelled) <= LABEL_LIMIT:
-        return labelled
-    ids = events["id"].tolist()
-    first = scale.story_ids(story) | set(events["id"][events["stance"] == "originates"].tolist())
-    ranked = [*(i for i in ids if i in first), *hubs.index.tolist(), *roots]
-    ids = set(ids)
-    chosen = [i for i in dict.fromkeys(ranked) if i in ids]
-    return set(chosen[:LABEL_LIMIT])
+@dataclass(frozen=True)
+class Labels:
+    texts: list[str]  # the events' outlets, then the external sources'
+    ids: list[str]
+    boxes: list[tuple | None]  # pixels (x0, y0, x1, y1); None: left unlabelled
+    events: int  # how many of the texts are events
+
+    @property
+    def unlabelled(self) -> int:
+        return sum(1 for b in self.boxes[: self.events] if b is None)
+
+
+def _place_labels(
+    events: pd.DataFrame,
+    externals: pd.DataFrame,
+    pos: pd.DataFrame,
+    routes: tuple[list, list],
+    axis: TimeScale,
+    plot_h: float,
+    order: list[int],
+    options: Options,
+) -> Labels:
+    """The outlet beside each node where it covers nothing (placement.place), most important
+    first; external sources are named too."""
+    names = events["outlet"].tolist()
+    ext_names = externals["outlet"].tolist() if len(externals) else []
+    ids = [*events["id"].tolist(), *(externals["id"].tolist() if len(externals) else [])]
+    texts = [*names, *ext_names]
+    n = len(names)
+    if not options.labels:
+        return Labels(texts, ids, [None] * len(texts), n)
+    xy = pos.loc[ids]
+    x, y = xy["px"].to_numpy(float), xy["y"].to_numpy(float)
+    raster = placement.Raster(axis.width, plot_h)
+    for cx, cy in zip(x, y, strict=True):
+        raster.take((cx - RADIUS - 1, cy - RADIUS - 1, cx + RADIUS + 1, cy + RADIUS + 1))
+    xs, ys = routes
+    for px, py in zip(xs, ys, strict=True):  # the arrowheads, at the links' ends
+        if len(px):
+            raster.take((px[-1] - 5, py[-1] - 5, px[-1] + 5, py[-1] + 5))
+    ink = placement.Ink(xs, ys)
+    widths = np.array([text_px(t, LABEL_SIZE) for t in texts])
+    # The externals right after the first labels of the story: they are where it comes from.
+    ranked = [*order[:5], *range(n, len(texts)), *order[5:]]
+    most = np.full(len(texts), CROSS_OTHER)
+    most[[*order[:LABEL_BUDGET], *range(n, len(texts))]] = CROSS_PRIORITY
+    boxes = placement.place(x, y, widths, line_px(LABEL_SIZE), ranked, raster, ink, RADIUS, most)
+    return Labels(texts, ids, boxes, n)
+
+
+def _draw_labels(fig: go.Figure, labels: Labels, axis: TimeScale, options: Options) -> None:
+    shown = [i for i, b in enumerate(labels.boxes) if b is not None]
+    if not shown:
+        return
+    boxes = [labels.boxes[i] for i in shown]
+    cx = np.array([(b[0] + b[2]) / 2 for b in boxes])
+    cy = np.array([(b[1] + b[3]) / 2 for b in boxes])
+    bright = options.bright(pd.Series(labels.ids, dtype=object))
+    colours = [
+        (theme.MUTED if i >= labels.events else theme.TEXT)
+        if bright[i] == 1.0
+        else theme.FADED_TEXT
+        for i in shown
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=axis.axis_x(cx),
+            y=cy + 1,
+            mode="text",
+            text=[esc(labels.texts[i]) for i in shown],
+            textposition="middle center",
+            textfont={"size": LABEL_SIZE, "color": colours},
+            hoverinfo="skip",
+            showlegend=False,
+            name="labels",
+        )
+    )
 
 
 def _external_nodes(fig: go.Figure, externals: pd.DataFrame, pos: pd.DataFrame) -> None:
@@ -402,10 +589,7 @@ def _external_nodes(fig: go.Figure, externals: pd.DataFrame, pos: pd.DataFrame) 
         go.Scatter(
             x=xy["x"],
             y=xy["y"],
-            mode="markers+text",
-            text=[esc(short(n, 28)) for n in externals["outlet"]],
-            textposition="middle left",
-            textfont={"size": theme.SMALL_SIZE, "color": theme.MUTED},
+            mode="markers",
             name="cited, not in the data",
             legendgroup="external",
             legendgrouptitle_text="Sources",
@@ -457,7 +641,10 @@ def outlet_network_figure(
             outlets[column] = ""
     pairs = diffusion.outlet_links(events, links)
     pairs = pairs[pairs["source"].isin(outlets["outlet"]) & pairs["target"].isin(outlets["outlet"])]
-    lanes = lay_out(outlets, lane_column, options.timezone, gap=1 / 8, pitch=17, min_lane=34)
+    axis = time_scale(outlets, options)
+    widths = np.array([text_px(o, LABEL_SIZE) for o in outlets["outlet"].tolist()])
+    lanes = lay_out(outlets, lane_column, axis, options.timezone, pitch=PITCH, min_lane=40,
+                    reach=RADIUS + 4 + widths + 4 if options.labels else None, gap=4)  # fmt: skip
     pos = lanes.pos.copy()
     pos.index = outlets["outlet"].to_numpy()
     fig.update_layout(**theme.base_layout(int(lanes.height + (50 if title else 20) + 70)))
@@ -493,7 +680,7 @@ def outlet_network_figure(
                 x=pos["x"][mask],
                 y=pos["y"][mask],
                 mode="markers+text" if options.labels else "markers",
-                text=[esc(short(o, 26)) for o in sub["outlet"]],
+                text=[esc(o) for o in sub["outlet"]],
                 textposition="middle right",
                 textfont={"size": theme.SMALL_SIZE, "color": theme.TEXT},
                 marker={
@@ -515,6 +702,7 @@ def outlet_network_figure(
         )
     fig.update_yaxes(tickvals=lanes.centers, ticktext=[esc(value_label(lane_column, v)) for v in lanes.values],
                      range=[lanes.height, 0], showgrid=False, zeroline=False, fixedrange=True)  # fmt: skip
+    fig.update_xaxes(**axis.axis())
     fig.update_xaxes(title_text=f"First appearance ({esc(options.timezone)})", gridcolor=theme.GRID)
     fig.update_layout(
         title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01}

@@ -65,6 +65,7 @@ DOCUMENTED_EDGE = "#57606a"
 INFERRED_EDGE = "#8c959f"
 HIGHLIGHT = "#000000"
 FADED_OPACITY = 0.18
+FADED_TEXT = "#afb6bd"  # labels of faded events: still legible, plainly in the background
 
 INTERVAL_OPACITY = 0.35
 INTERVAL_WIDTH = 7

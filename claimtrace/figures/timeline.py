@@ -20,14 +20,19 @@ from claimtrace.figures.common import (
     lane_order,
     lane_shading,
     lay_out,
+    legend_beneath,
     legend_swatch,
-    time_range,
-    to_axis,
+    margins,
+    time_scale,
     value_label,
+    wall_ns,
 )
+from claimtrace.figures.textwidth import text_px
+from claimtrace.figures.timescale import TimeScale
 
 COUNT_PANEL = 150  # pixels of the cumulative count beneath the lanes
-STATUS_PANEL = 52  # pixels of the claim-status band
+STATUS_ROW = 17  # pixels of one row of claim-status labels
+BOTTOM = 70  # pixels below the plots: tick labels and the axis title
 STATUS_LABELS = {
     "uncorroborated": "Uncorroborated",
     "denied": "Denied",
@@ -54,11 +59,12 @@ def cited_by_map(
 
 
 def timeline_lanes(
-    events: pd.DataFrame, options: Options, values: list[str] | None = None
+    events: pd.DataFrame, options: Options, scale: TimeScale, values: list[str] | None = None
 ) -> Lanes:
-    return lay_out(
-        events, options.lanes, options.timezone, gap=1 / 110, pitch=12, min_lane=34, values=values
-    )
+    """Points 19 px apart within a slot row at least, rows 13 px apart: markers never cover
+    each other."""
+    return lay_out(events, options.lanes, scale, options.timezone, pitch=13, min_lane=34,
+                   gap=3, values=values)  # fmt: skip
 
 
 def timeline_figure(
@@ -67,38 +73,50 @@ def timeline_figure(
     options: Options,
     story: Story | None = None,
     title: str = "",
+    basis: pd.DataFrame | None = None,
 ) -> go.Figure:
     """The timeline figure. The same builder serves the page and every export.
 
     `story` (analysis.story) adds the milestones, the jumps and the claim-status band. Above
     scale.MAX_POINTS events only a part is drawn point by point (scale.thin) and the lanes are
-    shaded by how many events each stretch holds; a note in the figure says so.
+    shaded by how many events each stretch holds; a note in the figure says so. The time axis
+    is made for `basis` (default: the events), so that a time slider that hides the later
+    events does not move the earlier ones.
     """
     milestones = story.milestones if story else []
     drawn = scale.thin(events, options.lanes, story, options.selected, options.highlight,
                        options.x_range, options.timezone)  # fmt: skip
     full, events = events, drawn.events
+    axis = time_scale(full if basis is None or basis.empty else basis, options)
     lanes = (
-        timeline_lanes(events, options, lane_order(full, options.lanes)) if len(events) else None
+        timeline_lanes(events, options, axis, lane_order(full, options.lanes))
+        if len(events)
+        else None
     )
+    tz = options.timezone
+    status = _status_rows(story.status, full, tz, axis) if story and len(events) else []
+    status_px = (max((r for *_, r in status), default=-1) + 1) * STATUS_ROW + 10
     top = 50 + 20 * len(milestones) if milestones else 50
     top += 20 if drawn.thinned else 0
     lanes_px = lanes.height if lanes else 300
-    panels = lanes_px + COUNT_PANEL + STATUS_PANEL
-    height = int(top + panels + 60 + 60)
+    spacing = 14  # pixels between the panels
+    panels = lanes_px + COUNT_PANEL + status_px + 2 * spacing
+    height = int(top + panels + BOTTOM)
     fig = make_subplots(
         rows=3,
         cols=1,
         shared_xaxes=True,
-        row_heights=[lanes_px / panels, STATUS_PANEL / panels, COUNT_PANEL / panels],
-        vertical_spacing=0.025,
+        row_heights=[lanes_px, status_px, COUNT_PANEL],
+        vertical_spacing=spacing / panels,
     )
     fig.update_layout(**theme.base_layout(height))
+    left, right = margins(options.width)
     fig.update_layout(
         title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01, "y": 0.99}
         if title
         else None,
-        margin={"t": top},
+        # Fixed margins, the network's too: both plots are as wide, a moment at the same x.
+        margin={"t": top, "l": left, "r": right, "b": BOTTOM, "autoexpand": False},
         # A click picks one event; with dragmode "select" plotly turns that click into an empty
         # box selection first, which clears it. Box select stays a button of the mode bar.
         dragmode=False,
@@ -117,7 +135,6 @@ def timeline_figure(
         )
         return fig
 
-    tz = options.timezone
     pos = lanes.pos
     cited_by = cited_by_map(full, links, events["id"] if drawn.thinned else None)
     hover = np.array(hover_texts(events, tz, cited_by), dtype=object)
@@ -126,9 +143,10 @@ def timeline_figure(
     opacity = options.bright(events["id"])
 
     fig.update_layout(shapes=[*fig.layout.shapes, *lane_shading(lanes.bounds)])  # row 1
+    fig.update_layout(shapes=[*fig.layout.shapes, *axis.decorations(yref="paper")])
 
     if drawn.thinned:
-        _density(fig, full, lanes, options)
+        _density(fig, full, lanes, options, axis)
     dim = options.colour
     groups = colour_groups(events, dim, reference=full)
     long = pos["long"].to_numpy()
@@ -189,12 +207,13 @@ def timeline_figure(
         _stance_legend(fig, full)
     if selected:
         _selection_rings(fig, pos[is_selected])
+    banded = False
     if story:
         _jumps(fig, story.crossings, events, pos, options)
-        banded = _status_band(fig, story.status, full, tz)
-    counted = _cumulative(fig, full, tz)
-    _milestones(fig, milestones, full, tz, rows=(1, *((2,) if story and banded else ()),
-                                                 *((3,) if counted else ())))  # fmt: skip
+        banded = _status_band(fig, status, axis)
+    counted = _cumulative(fig, full, tz, axis)
+    _milestones(fig, milestones, full, tz, axis, rows=(1, *((2,) if banded else ()),
+                                                       *((3,) if counted else ())), room=(left, right))  # fmt: skip
     if drawn.thinned:
         scale.add_note(fig, drawn.note("shading counts them all"), 8 + 17 * len(milestones))
 
@@ -209,9 +228,9 @@ def timeline_figure(
         col=1,
     )
     fig.update_yaxes(
-        tickvals=[0.5],
+        tickvals=[status_px / 2],
         ticktext=["Claim status"],
-        range=[0, 1],
+        range=[status_px, 0],
         showgrid=False,
         zeroline=False,
         fixedrange=True,
@@ -227,13 +246,23 @@ def timeline_figure(
         row=3,
         col=1,
     )
-    # The status row holds only shapes: without an explicit type its axis would not be a date axis.
-    fig.update_xaxes(type="date")
-    fig.update_xaxes(range=time_range(full, options))
-    fig.update_xaxes(showgrid=True, gridcolor=theme.GRID, row=1, col=1)
+    # Every row the same axis: the status row holds only shapes, and needs its type said.
+    fig.update_xaxes(**axis.axis())
+    fig.update_xaxes(showgrid=axis.kind == "calendar", gridcolor=theme.GRID, row=1, col=1)
     fig.update_xaxes(showgrid=False, row=2, col=1)
-    fig.update_xaxes(title_text=f"Date ({esc(tz)})", gridcolor=theme.GRID, row=3, col=1)
+    fig.update_xaxes(title_text=axis_title(axis, tz), gridcolor=theme.GRID, row=3, col=1)
+    beneath = legend_beneath(fig, options.width)
+    if beneath:  # the plot keeps its size; the figure grows by the legend's rows
+        fig.update_layout(height=fig.layout.height + beneath,
+                          margin={"b": fig.layout.margin.b + beneath})  # fmt: skip
     return fig
+
+
+def axis_title(axis: TimeScale, tz: str) -> str:
+    """The date axis's title, which says when the axis is not evenly spaced."""
+    if axis.kind == "compressed":
+        return f"Date ({esc(tz)}), compressed: ⋯ marks empty time left out"
+    return f"Date ({esc(tz)})"
 
 
 def _interval_legend(fig: go.Figure, shown: bool) -> None:
@@ -302,46 +331,39 @@ def _selection_rings(fig: go.Figure, pos: pd.DataFrame) -> None:
     )
 
 
-def _cumulative(fig: go.Figure, events: pd.DataFrame, tz: str) -> bool:
+def _cumulative(fig: go.Figure, events: pd.DataFrame, tz: str, axis: TimeScale) -> bool:
     """Claim-carrying appearances so far: surely (by each interval's end) and possibly (by start).
 
-    Of many events, evenly spaced steps are drawn (scale.MAX_POINTS of each curve)."""
+    Of many events, evenly spaced steps are drawn (scale.MAX_POINTS of each curve); the hover
+    says the date, whatever the scale."""
     claim = events[diffusion.carries_claim(events).to_numpy(dtype=bool)]
     if claim.empty:
         return False
     step = scale.every(len(claim), scale.MAX_POINTS)
-    possible = to_axis(claim["date"], tz).sort_values().iloc[step]
-    sure = to_axis(claim["date_end"], tz).sort_values().iloc[step]
     count = step + 1
-    fig.add_trace(
-        go.Scatter(
-            x=possible,
-            y=count,
-            mode="lines",
-            line={"shape": "hv", "color": theme.OKABE_ITO[0], "width": 1, "dash": "dot"},
-            name="may have appeared",
-            legendgroup="count",
-            legendgrouptitle_text="Appearances so far",
-            hovertemplate="%{y} may have appeared by %{x}<extra></extra>",
-        ),
-        row=3,
-        col=1,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=sure,
-            y=count,
-            mode="lines",
-            line={"shape": "hv", "color": theme.OKABE_ITO[0], "width": 2},
-            fill="tonexty",
-            fillcolor="rgba(0,114,178,0.12)",
-            name="surely appeared",
-            legendgroup="count",
-            hovertemplate="%{y} surely appeared by %{x}<extra></extra>",
-        ),
-        row=3,
-        col=1,
-    )
+    for column, name, line, extra in (
+        ("date", "may have appeared", {"width": 1, "dash": "dot"}, {}),
+        ("date_end", "surely appeared", {"width": 2},
+         {"fill": "tonexty", "fillcolor": "rgba(0,114,178,0.12)"}),
+    ):  # fmt: skip
+        t = np.sort(wall_ns(claim[column], tz))[step]
+        when = pd.to_datetime(t).strftime("%-d %b %Y %H:%M").tolist()
+        fig.add_trace(
+            go.Scatter(
+                x=axis.values(t),
+                y=count,
+                mode="lines",
+                line={"shape": "hv", "color": theme.OKABE_ITO[0], **line},
+                name=name,
+                legendgroup="count",
+                legendgrouptitle_text="Appearances so far" if column == "date" else None,
+                text=when,  # lines only: the text shows in the hover, not on the chart
+                hovertemplate=f"%{{y}} {name} by %{{text}}<extra></extra>",
+                **extra,
+            ),
+            row=3,
+            col=1,
+        )
     return True
 
 
@@ -402,59 +424,82 @@ def add_jump_rings(
         fig.add_trace(trace)
 
 
-def _status_band(fig: go.Figure, status: list[dict], events: pd.DataFrame, tz: str) -> bool:
-    """Coloured segments: the claim's status from each change to the next, labelled with the
-    event behind it. A change dated by an interval starts with a paler stretch until it is sure.
-    Whether anything was drawn."""
+def _status_rows(status: list[dict], events: pd.DataFrame, tz: str, axis: TimeScale) -> list:
+    """Each status change as drawn: (change, start, sure, end (wall-clock ns), label, x of the
+    label (pixels), its anchor, its row). Labels go in the first row where they overlap no
+    other label, so that changes close in time never cover each other."""
     if not status:
-        return False
-    drawn = False
-    end = to_axis(events["date_end"], tz).max()
-    start = to_axis(events["date"], tz).min()
+        return []
     by_id = lookup.select(events, [c["event"] for c in status])["outlet"]
+    end = int(wall_ns(events["date_end"], tz).max())
+    out, taken = [], []  # taken: (row, x0, x1) pixels
     for i, change in enumerate(status):
-        x0 = change["date"].tz_convert(tz).tz_localize(None)
-        sure = change["by"].tz_convert(tz).tz_localize(None)
-        x1 = status[i + 1]["date"].tz_convert(tz).tz_localize(None) if i + 1 < len(status) else end
-        colour = theme.STATUS_COLOURS.get(change["status"], theme.OTHER_COLOUR)
+        x0 = int(wall_ns(pd.Series([change["date"]]), tz)[0])
+        sure = int(wall_ns(pd.Series([change["by"]]), tz)[0])
+        x1 = int(wall_ns(pd.Series([status[i + 1]["date"]]), tz)[0]) if i + 1 < len(status) else end
         if x1 <= x0:
             continue
-        drawn = True
-        if change["status"] != "uncorroborated" and sure > x0:
-            fig.add_shape(type="rect", x0=x0, x1=min(sure, x1), y0=0.05, y1=0.95, fillcolor=colour,
-                          opacity=0.35, line_width=0, row=2, col=1)  # fmt: skip
-            x0_solid = min(sure, x1)
-        else:
-            x0_solid = x0
-        fig.add_shape(type="rect", x0=x0_solid, x1=x1, y0=0.05, y1=0.95, fillcolor=colour,
-                      line_width=0, row=2, col=1)  # fmt: skip
+        name = STATUS_LABELS.get(change["status"], change["status"])
         who = by_id.get(change["event"], "")
-        # Near the right edge a label reads leftwards, so it never runs into the legend.
-        right = (x0 - start) > (end - start) * 0.6 if end > start else False
+        text = f"<b>{esc(name)}</b> ({esc(who)})"
+        w = text_px(name, theme.SMALL_SIZE, bold=True) + text_px(f" ({who})", theme.SMALL_SIZE) + 8
+        p0, p1 = (float(v) for v in axis.px(np.array([x0, x1])))
+        # Left-aligned at the change, unless it would run past the plot: then right-aligned.
+        anchor, at = ("left", p0) if p0 + w <= axis.width else ("right", min(axis.width, p1))
+        lo, hi = (at, at + w) if anchor == "left" else (at - w, at)
+        row = 0
+        while any(r == row and a < hi + 6 and lo - 6 < b for r, a, b in taken):
+            row += 1
+        taken.append((row, lo, hi))
+        out.append((change, x0, sure, x1, text, at, anchor, row))
+    return out
+
+
+def _status_band(fig: go.Figure, rows: list, axis: TimeScale) -> bool:
+    """Coloured segments: the claim's status from each change to the next, labelled with the
+    event behind it (rows from _status_rows). A change dated by an interval starts with a paler
+    stretch until it is sure. Whether anything was drawn."""
+    if not rows:
+        return False
+    height = (max(r[-1] for r in rows) + 1) * STATUS_ROW + 10
+    for change, x0, sure, x1, text, at, anchor, row in rows:
+        colour = theme.STATUS_COLOURS.get(change["status"], theme.OTHER_COLOUR)
+        solid = x0
+        if change["status"] != "uncorroborated" and sure > x0:
+            a, b = axis.values(np.array([x0, min(sure, x1)]))
+            fig.add_shape(type="rect", x0=a, x1=b, y0=2, y1=height - 2, fillcolor=colour,
+                          opacity=0.35, line_width=0, row=2, col=1)  # fmt: skip
+            solid = min(sure, x1)
+        a, b = axis.values(np.array([solid, x1]))
+        fig.add_shape(type="rect", x0=a, x1=b, y0=2, y1=height - 2, fillcolor=colour,
+                      line_width=0, row=2, col=1)  # fmt: skip
         fig.add_annotation(
-            x=x1 if right else x0,
-            # Alternate rows, so labels of changes close in time do not cover each other.
-            y=0.5 if len(status) == 1 else (0.8, 0.5, 0.2)[i % 3],
+            x=axis.axis_x(np.array([at]))[0],
+            y=5 + row * STATUS_ROW + STATUS_ROW / 2,
             xref="x2",
             yref="y2",
-            text=f"<b>{STATUS_LABELS.get(change['status'], esc(change['status']))}</b> ({esc(who)})",
+            text=text,
             showarrow=False,
-            xanchor="right" if right else "left",
+            xanchor=anchor,
             font={"size": theme.SMALL_SIZE, "color": theme.TEXT},
-            bgcolor="rgba(255,255,255,0.75)",
+            bgcolor="rgba(255,255,255,0.85)",
+            borderpad=1,
+            name="status",
         )
-    return drawn
+    return True
 
 
-def _density(fig: go.Figure, events: pd.DataFrame, lanes: Lanes, options: Options) -> None:
+def _density(
+    fig: go.Figure, events: pd.DataFrame, lanes: Lanes, options: Options, axis: TimeScale
+) -> None:
     """Every event, counted: a shaded cell per lane and stretch of time, darker for more."""
-    lo, hi = (pd.Timestamp(t).as_unit("ns").value for t in time_range(events, options, right=0))
+    lo, hi = (int(t) for t in axis.time_of(np.array([0.0, axis.width])))
     code = pd.Categorical(events[options.lanes], categories=lanes.values).codes
     counts, edges = scale.density(events, code, len(lanes.values), options.timezone, (lo, hi))
     labels = [esc(value_label(options.lanes, v)) for v in lanes.values]
     fig.add_trace(
         go.Heatmap(
-            x=pd.to_datetime(edges),
+            x=axis.values(edges),
             y=[top for top, _ in lanes.bounds] + [lanes.bounds[-1][1]],
             z=np.where(counts > 0, counts, np.nan),
             text=[[label] * scale.TIME_BINS for label in labels],
@@ -462,7 +507,7 @@ def _density(fig: go.Figure, events: pd.DataFrame, lanes: Lanes, options: Option
             zmin=0,
             showscale=False,
             name="events, counted",
-            hovertemplate="%{text}: %{z:,} events<br>%{x}<extra></extra>",
+            hovertemplate="%{text}: %{z:,} events<extra></extra>",
         ),
         row=1,
         col=1,
@@ -474,7 +519,9 @@ def _milestones(
     milestones: list[Milestone],
     events: pd.DataFrame,
     tz: str,
+    axis: TimeScale,
     rows: tuple[int, ...] = (1, 2, 3),
+    room: tuple[float, float] = (0.0, 0.0),
 ) -> None:
     """A dashed line at each milestone, labelled above the chart, one line of text each.
 
@@ -483,22 +530,28 @@ def _milestones(
     if not milestones:
         return
     lines = []
-    lo = to_axis(events["date"], tz).min()
-    hi = to_axis(events["date_end"], tz).max()
+    room_left, room_right = room
     ordered = sorted(milestones, key=lambda m: m.first.start)
     for level, m in enumerate(ordered):
-        moment = m.first.start.tz_convert(tz).tz_localize(None)
+        moment = int(wall_ns(pd.Series([m.first.start]), tz)[0])
+        at = float(axis.px(np.array([moment]))[0])
+        x = axis.values(np.array([moment]))[0]
         text = f"<b>{esc(m.label)}</b>: {esc(describe_first(m.first, events, tz))}"
         if m.first.is_tie:
             text += " <i>(tie)</i>"
         line = {"color": theme.MILESTONE_COLOUR, "width": 1, "dash": "dash"}
         for row in rows:
-            axis = "" if row == 1 else str(row)
-            lines.append({"line": line, "type": "line", "x0": moment, "x1": moment,
-                          "xref": f"x{axis}", "y0": 0, "y1": 1, "yref": f"y{axis} domain"})  # fmt: skip
-        right = hi > lo and (moment - lo) / (hi - lo) > 0.55
+            ref = "" if row == 1 else str(row)
+            lines.append({"line": line, "type": "line", "x0": x, "x1": x,
+                          "xref": f"x{ref}", "y0": 0, "y1": 1, "yref": f"y{ref} domain"})  # fmt: skip
+        plain = f"{m.label}: {describe_first(m.first, events, tz)}" + (
+            " (tie)" if m.first.is_tie else ""
+        )
+        w = text_px(plain, theme.SMALL_SIZE, bold=True) + 6
+        # Read rightwards from the line where it fits within the figure, else leftwards.
+        right = at + w > axis.width + room_right and at - w >= -room_left
         fig.add_annotation(
-            x=moment,
+            x=x,
             xref="x",
             y=1.0,
             yref="paper",

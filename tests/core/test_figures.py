@@ -4,6 +4,7 @@ import itertools
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from claimtrace import analysis
@@ -59,11 +60,16 @@ def test_network_edges_run_from_cited_to_citing(case):
     fig = network_figure(case.events, case.links, case.external_sources, Options())
     assert ids_in(fig) >= set(case.events["id"])
     external = [t for t in fig.data if t.name == "cited, not in the data"]
-    assert external and "RIA Novosti" in external[0].text
+    assert external and len(external[0].x) == len(case.external_sources)
+    labels = next(t for t in fig.data if t.name == "labels")
+    assert "RIA Novosti" in labels.text  # named in full, beside its square
     edges = [t for t in fig.data if t.mode == "lines" and t.name == "documented link (cites)"]
     assert edges
-    segments = sum(sum(1 for x in t.x if x is None) for t in edges)
-    assert segments == len(case.links)
+    # One hover point per link, at its middle, saying which event cites which.
+    details = [t for t in fig.data if t.name == "documented link (cites) details"]
+    assert sum(len(t.x) for t in details) == len(case.links)
+    texts = [h for t in details for h in t.hovertext]
+    assert any("Daily Mail cites" in h or "dailymail-0805 cites" in h for h in texts)
 
 
 def test_same_input_same_picture(case):
@@ -95,6 +101,40 @@ def test_user_markup_is_shown_as_text():
     spec = json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
     assert "<script>" not in spec and "<img" not in spec and "<b>Evil" not in spec
     assert "&lt;script&gt;" in spec and "&lt;img src=x" in spec
+
+
+@pytest.mark.parametrize("choice", ["calendar", "compressed"])
+def test_both_charts_put_a_moment_at_the_same_x(case, choice):
+    """Same range, same plot width, same x for the same moment, in either time scale."""
+    options = Options(time_scale=choice)
+    story = analysis.story(case.events, case.links)
+    t = timeline_figure(case.events, case.links, options, story)
+    n = network_figure(case.events, case.links, case.external_sources, options, story)
+    assert list(t.layout.xaxis.range) == list(n.layout.xaxis.range)
+    assert (t.layout.margin.l, t.layout.margin.r) == (n.layout.margin.l, n.layout.margin.r)
+    assert t.layout.xaxis.type == n.layout.xaxis.type == (
+        "date" if choice == "calendar" else "linear"
+    )
+    if choice == "compressed":
+        assert list(t.layout.xaxis.tickvals) == list(n.layout.xaxis.tickvals)
+
+
+def test_no_network_label_is_cut_with_an_ellipsis(case):
+    fig = network_figure(case.events, case.links, case.external_sources, Options())
+    labels = next(t for t in fig.data if t.name == "labels")
+    assert not [t for t in labels.text if "…" in t]
+    assert "Russian state TV (Igor Korotchenko)" in labels.text
+
+
+def test_the_legend_keeps_every_link_kind_drawn_after_a_pick(case):
+    links = case.links.copy()
+    extra = links.iloc[:1].assign(kind="inferred", confidence=0.5, reason="test")
+    links = pd.concat([links, extra], ignore_index=True)
+    picked = ("politifact-0929",)
+    fig = network_figure(case.events, links, case.external_sources,
+                         Options(selected=picked, highlight=picked))  # fmt: skip
+    shown = {t.name for t in fig.data if t.showlegend is not False and t.mode == "lines"}
+    assert {"documented link (cites)", "inferred link"} <= shown
 
 
 def test_empty_view_gives_a_message_not_an_error(case):

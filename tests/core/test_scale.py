@@ -401,6 +401,7 @@ def test_webgl_only_in_plots_a_browser_can_hold(big, monkeypatch) -> None:
 def test_files_get_the_same_points_as_vectors(big, monkeypatch) -> None:
     case, story = big
     monkeypatch.setattr(scale, "WEBGL_FROM", 50)
+    monkeypatch.setattr(scale, "WEBGL_MAX_PX", 10**9)  # whatever the chart's height
     fig = timeline_figure(case.events, case.links, Options(), story)
     webgl = [i for i, t in enumerate(fig.data) if t.type == "scattergl"]
     assert webgl
