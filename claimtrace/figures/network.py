@@ -35,7 +35,7 @@ from claimtrace.figures.common import (
     wall_ns,
 )
 from claimtrace.figures.textwidth import line_px, text_px
-from claimtrace.figures.timeline import add_jump_rings, axis_title, cited_by_map
+from claimtrace.figures.timeline import JUMP_KINDS, add_jump_rings, axis_title, cited_by_map
 from claimtrace.figures.timescale import TimeScale
 
 EXTERNAL_LANE = "Cited, not in the data"
@@ -43,6 +43,9 @@ LABEL_BUDGET = 80  # events given room for their label in the layout; more get i
 PITCH = 20  # pixels between two slot rows of a lane
 NODE_SIZE = theme.MARKER_SIZE + 2
 RADIUS = NODE_SIZE / 2
+ARROW_SIZE = 7  # pixels of an arrowhead
+ARROW_BACK = ARROW_SIZE / 2  # its centre, back from the link's end: the tip is at the end
+RING_RADIUS = (theme.MARKER_SIZE + 12) / 2 + 1  # the widest ring: a picked point's
 LABEL_SIZE = theme.SMALL_SIZE
 EXTERNAL_PITCH = 20
 EXTERNAL_LEAD = 34  # pixels an external source stands before its first citation
@@ -51,27 +54,31 @@ OUTLET_EDGE_TRACES = 300  # outlet pairs drawn one trace each (exact widths), at
 MIN_HEIGHT = 520  # pixels; the legend needs about this much
 BOTTOM = 64  # pixels below the plot: tick labels and the axis title
 # Links that may cross a label (cut where they do): a few for what matters, one for the rest.
-CROSS_PRIORITY, CROSS_OTHER = 3, 1
+CROSS_KEY, CROSS_PRIORITY, CROSS_OTHER = 6, 3, 1
+KEY_LABELS = 16  # the first labels of label_priority: the story's names
 
 
 def label_priority(
     events: pd.DataFrame, links: pd.DataFrame, story: Story | None, selected: set[str]
 ) -> list[int]:
-    """Positions of the events, most important label first: the picked events, the origins
-    (and what is marked as originating), the story's milestones and jumps, the hubs (most
-    cited first), then the rest in time order."""
+    """Positions of the events, most important label first: the picked events, what is
+    marked as originating, the first of each milestone (ties too), the most cited hubs, the
+    denials and fact-checks, the other origins (citing nothing in the data), the jumps, the
+    other hubs, then the rest in time order."""
     ids = events["id"].tolist()
     at = {i: k for k, i in enumerate(ids)}
     cited = links["source"].value_counts()
     first = [i for i in ids if i in selected]
-    roots = (
-        diffusion.origins(events, links) + events["id"][events["stance"] == "originates"].tolist()
-    )
-    told = sorted(scale.story_ids(story) & set(at), key=at.get)
-    # Denials and fact-checks: where the claim was answered.
+    marked = events["id"][events["stance"] == "originates"].tolist()
+    milestones = [i for m in (story.milestones if story else []) for i in m.first.ids]
+    big_hubs = [i for i in cited.index.tolist() if i in at and cited[i] >= 3]
     answers = events["id"][events["stance"].isin(("denies", "debunks"))].tolist()
+    roots = diffusion.origins(events, links)
+    told = sorted(scale.story_ids(story) & set(at), key=at.get)
     hubs = [i for i in cited.index.tolist() if i in at and cited[i] >= 2]
-    ranked = dict.fromkeys([*first, *roots, *told, *answers, *hubs, *ids])
+    ranked = dict.fromkeys(
+        [*first, *marked, *milestones, *big_hubs, *answers, *roots, *told, *hubs, *ids]
+    )
     return [at[i] for i in ranked if i in at]
 
 
@@ -108,7 +115,7 @@ def layout(
         return float(np.mean(ys)) if ys else None
 
     lanes = lay_out(events, options.lanes, axis, tz, pitch=PITCH, min_lane=40, reach=reach,
-                    gap=4, order=flow_order(events, links, tz), values=values,
+                    gap=4 + ARROW_SIZE, order=flow_order(events, links, tz), values=values,
                     target=target)  # fmt: skip
     pos = lanes.pos.copy()
     pos.insert(0, "id", events["id"].to_numpy())
@@ -199,7 +206,8 @@ def network_figure(
     fig.update_layout(shapes=[*fig.layout.shapes, *axis.decorations()])
 
     routes = _routes(visible, pos)
-    labels = _place_labels(events, externals, pos, routes, axis, plot_h, order, options)
+    jumps = [c for c in (story.crossings if story else []) if c["kind"] in JUMP_KINDS]
+    labels = _place_labels(events, externals, pos, routes, axis, plot_h, order, options, jumps)
     cut = placement.knock_out(*routes, [b for b in labels.boxes if b is not None])
     _edges(fig, visible, cut, routes, axis, bright, total)
     _nodes(fig, events, every_link, pos, options, full if drawn.thinned else None)
@@ -336,18 +344,19 @@ def _edges(
             legend = False
             if len(idx) > EDGE_DETAILS:
                 continue  # so many links are read as a pattern: no arrowheads, no hover
-            _arrowheads(fig, [wx[i] for i in idx], [wy[i] for i in idx], axis, colour, opacity,
-                        kind, name)  # fmt: skip
+            _arrowheads(fig, [wx[i] for i in idx], [wy[i] for i in idx],
+                        links["target"].to_numpy()[idx], axis, colour, opacity, kind, name)  # fmt: skip
             fig.add_trace(_edge_hover(links.iloc[idx], [wx[i] for i in idx],
                                       [wy[i] for i in idx], axis, kind, name))  # fmt: skip
 
 
-def _arrowheads(fig, xs, ys, axis, colour, opacity, kind, name) -> None:
+def _arrowheads(fig, xs, ys, targets, axis, colour, opacity, kind, name) -> None:
     """A small triangle at the end of each link, pointing the way the link arrives."""
-    ends = [(x[-1], y[-1], x[-1] - x[-3], y[-1] - y[-3]) for x, y in zip(xs, ys, strict=True)
-            if len(x) >= 3]  # fmt: skip
-    # Links into one point from one side end alike: one arrowhead for them, not a pile.
-    ends = list({(round(e[0]), round(e[1])): e for e in ends}.values())
+    # Every link arrives level from the left: one arrowhead per point, not a pile of them.
+    # Two points that almost touch have no room for an arrowhead between them: none is drawn.
+    ends = list({t: (x[-1], y[-1], x[-1] - x[-3], y[-1] - y[-3])
+                 for x, y, t in zip(xs, ys, targets, strict=True)
+                 if len(x) >= 3 and np.hypot(x[-1] - x[0], y[-1] - y[0]) > ARROW_SIZE + 2}.values())  # fmt: skip
     if not ends:
         return
     ex, ey, dx, dy = (np.array(v, float) for v in zip(*ends, strict=True))
@@ -356,12 +365,12 @@ def _arrowheads(fig, xs, ys, axis, colour, opacity, kind, name) -> None:
         go.Scatter(
             # Its tip where the link ends, at the edge of the point: the triangle's centre is
             # half its size back along the link.
-            x=axis.axis_x(ex - 3.5 * dx / np.maximum(np.hypot(dx, dy), 1e-9)),
-            y=ey - 3.5 * dy / np.maximum(np.hypot(dx, dy), 1e-9),
+            x=axis.axis_x(ex - ARROW_BACK * dx / np.maximum(np.hypot(dx, dy), 1e-9)),
+            y=ey - ARROW_BACK * dy / np.maximum(np.hypot(dx, dy), 1e-9),
             mode="markers",
             marker={
                 "symbol": "triangle-up",
-                "size": 7,
+                "size": ARROW_SIZE,
                 "angle": angle,
                 "color": colour,
                 "line": {"width": 0},
@@ -520,6 +529,7 @@ def _place_labels(
     plot_h: float,
     order: list[int],
     options: Options,
+    crossings: list[dict],
 ) -> Labels:
     """The outlet beside each node where it covers nothing (placement.place), most important
     first; external sources are named too."""
@@ -532,20 +542,29 @@ def _place_labels(
         return Labels(texts, ids, [None] * len(texts), n)
     xy = pos.loc[ids]
     x, y = xy["px"].to_numpy(float), xy["y"].to_numpy(float)
+    selected = options.selected
     raster = placement.Raster(axis.width, plot_h)
     for cx, cy in zip(x, y, strict=True):
         raster.take((cx - RADIUS - 1, cy - RADIUS - 1, cx + RADIUS + 1, cy + RADIUS + 1))
     xs, ys = routes
-    for px, py in zip(xs, ys, strict=True):  # the arrowheads, at the links' ends
-        if len(px):
-            raster.take((px[-1] - 5, py[-1] - 5, px[-1] + 5, py[-1] + 5))
+    for px, py in zip(xs, ys, strict=True):  # the arrowheads, where _arrowheads draws them
+        if len(px) >= 3:
+            dx, dy = px[-1] - px[-3], py[-1] - py[-3]
+            norm = max(float(np.hypot(dx, dy)), 1e-9)
+            cx, cy = px[-1] - ARROW_BACK * dx / norm, py[-1] - ARROW_BACK * dy / norm
+            half = ARROW_SIZE / 2
+            raster.take((cx - half, cy - half, cx + half, cy + half))
     ink = placement.Ink(xs, ys)
     widths = np.array([text_px(t, LABEL_SIZE) for t in texts])
     # The externals right after the first labels of the story: they are where it comes from.
     ranked = [*order[:5], *range(n, len(texts)), *order[5:]]
     most = np.full(len(texts), CROSS_OTHER)
     most[[*order[:LABEL_BUDGET], *range(n, len(texts))]] = CROSS_PRIORITY
-    boxes = placement.place(x, y, widths, line_px(LABEL_SIZE), ranked, raster, ink, RADIUS, most)
+    most[order[:KEY_LABELS]] = CROSS_KEY
+    # A point ringed (picked, or a jump) keeps its label clear of the ring.
+    ringed = set(selected) | {i for c in crossings for i in c["events"]}
+    radius = np.array([RING_RADIUS if i in ringed else RADIUS for i in ids])
+    boxes = placement.place(x, y, widths, line_px(LABEL_SIZE), ranked, raster, ink, radius, most)
     return Labels(texts, ids, boxes, n)
 
 

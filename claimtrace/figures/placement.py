@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-RES = 2.0  # pixels per raster cell
+RES = 1.0  # pixels per raster cell (finer would not matter; coarser merges neighbouring rows)
 STEP = 1.5  # pixels between the points sampled along a link
 PAD = 1.0  # pixels kept free around a label
+LEVEL = 12.0  # pixels a link runs level before it reaches its target's marker
 
 
 @dataclass
@@ -30,9 +31,9 @@ class Raster:
         self.cells = np.zeros((int(self.height / RES) + 2, int(self.width / RES) + 2), bool)
 
     def _slice(self, box: tuple[float, float, float, float]) -> tuple[slice, slice]:
-        x0, y0, x1, y1 = box
-        return (slice(max(int(y0 // RES), 0), max(int(np.ceil(y1 / RES)), 0)),
-                slice(max(int(x0 // RES), 0), max(int(np.ceil(x1 / RES)), 0)))  # fmt: skip
+        """The cells of a box, rounded: boxes that only touch do not collide."""
+        x0, y0, x1, y1 = (max(round(v / RES), 0) for v in box)
+        return slice(y0, y1), slice(x0, x1)
 
     def inside(self, box) -> bool:
         x0, y0, x1, y1 = box
@@ -82,35 +83,36 @@ def curves(
     metro map draws lines: down (or up) from the source's port, along the gap between two rows
     of points (`pitch` apart), so that it runs under no label, then into the target from its
     side. The links of one source share their first stretch, so a source cited many times
-    reads as one trunk and its branches. Two points of one row: an arc above the row."""
+    reads as one trunk and its branches; between two points of one row, by the gap above it."""
     xs, ys = [], []
     for x0, y0, x1, y1 in zip(sx, sy, tx, ty, strict=True):
         dy = y1 - y0
-        if abs(dy) < 6:  # same row: an arc above it
-            dx = x1 - x0
-            bow = min(pitch * 0.5, 6 + 0.1 * abs(dx))
-            points = _bezier((x0, y0), (x0 + dx * 0.2, y0 - bow * 1.33),
-                             (x1 - dx * 0.2, y1 - bow * 1.33), (x1, y1))  # fmt: skip
+        if abs(dy) < 6:  # same row: up to the gap above it, along, and down into the target
+            down, lane_y = -1.0, y1 - pitch / 2
         else:
             down = 1.0 if dy > 0 else -1.0
             lane_y = y1 - down * pitch / 2  # the gap between the target's row and the next
-            if x1 - x0 < 2 * radius + 6:  # nearly above each other: straight down
-                points = np.array([[x0, y0], [x1, y1]], float)
-            else:
-                r = min(5.0, abs(lane_y - y0) / 2, (x1 - x0) / 4)
-                enter = x1 - pitch / 2  # where the route leaves the gap for the target
-                points = np.vstack(
-                    [
-                        [[x0, y0]],
-                        _corner((x0, lane_y - down * r), (x0, lane_y), (x0 + r, lane_y)),
-                        _bezier(
-                            (max(enter - r, x0 + r), lane_y),
-                            (enter, lane_y),
-                            (x1 - radius * 0.8, y1 - down * radius * 0.8),
-                            (x1, y1),
-                        ),
-                    ]
-                )
+        r = min(5.0, abs(lane_y - y0) / 2)
+        level = x1 - radius - LEVEL  # from here on the route runs level into the target
+        if level >= x0 + r + 4:  # ahead: along the gap, then down (or up) into the row
+            enter = max(level - pitch, x0 + r)  # where the route leaves the gap
+            turn = _corner((x0, lane_y - down * r), (x0, lane_y), (x0 + r, lane_y))
+        else:  # nearly above each other: a hook back along the gap, and in from the left
+            enter = min(level - pitch / 2, x0 - r)
+            turn = _corner((x0, lane_y - down * r), (x0, lane_y), (x0 - r, lane_y))
+        points = np.vstack(
+            [
+                [[x0, y0]],
+                turn,
+                _bezier(
+                    (enter, lane_y),
+                    ((enter + level) / 2, lane_y),
+                    ((enter + level) / 2, y1),
+                    (level, y1),
+                ),
+                [[x1, y1]],  # level, from the left: the arrowhead in the target's row
+            ]
+        )
         xs_, ys_ = _trimmed(points, radius)
         xs.append(xs_)
         ys.append(ys_)
@@ -135,9 +137,12 @@ def _trimmed(points: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]
     seg = np.hypot(*np.diff(points, axis=0).T)
     at = np.concatenate([[0.0], np.cumsum(seg)])
     total = at[-1]
-    if total <= 2 * radius + 2:
-        return points[:, 0], points[:, 1]
-    s = np.linspace(radius + 1, total - radius - 1, max(int((total - 2 * radius) / STEP), 2))
+    if total <= 2 * radius + 6:  # the points nearly touch: the bit of line between them
+        cut = min(radius + 1, total / 2 - 1)
+        s = np.linspace(cut, total - cut, 4) if total > 2 * cut else np.array([total / 2] * 2)
+        return np.interp(s, at, points[:, 0]), np.interp(s, at, points[:, 1])
+    # The target end stops a little further out: its arrowhead must clear a star's points.
+    s = np.linspace(radius + 1, total - radius - 4, max(int((total - 2 * radius) / STEP), 2))
     return np.interp(s, at, points[:, 0]), np.interp(s, at, points[:, 1])
 
 
@@ -179,7 +184,7 @@ def place(
     order: list[int],
     raster: Raster,
     ink: Ink,
-    radius: float,
+    radius: np.ndarray,
     most_links: np.ndarray,
 ) -> list[tuple | None]:
     """The box of each label (None: left out), trying nodes in `order`. A place is allowed
@@ -191,7 +196,7 @@ def place(
     for i in order:
         best, best_cost = None, None
         for rank, side in enumerate(SIDES):
-            box = box_at(x[i], y[i], widths[i], height, side, radius)
+            box = box_at(x[i], y[i], widths[i], height, side, radius[i])
             padded = (box[0] - PAD, box[1] - PAD, box[2] + PAD, box[3] + PAD)
             if not raster.free(padded):
                 continue

@@ -31,6 +31,7 @@ from claimtrace.figures.textwidth import text_px
 from claimtrace.figures.timescale import TimeScale
 
 COUNT_PANEL = 150  # pixels of the cumulative count beneath the lanes
+JUMP_KINDS = ("language", "state_to_independent")  # the jumps drawn as rings
 STATUS_ROW = 17  # pixels of one row of claim-status labels
 BOTTOM = 70  # pixels below the plots: tick labels and the axis title
 STATUS_LABELS = {
@@ -94,7 +95,8 @@ def timeline_figure(
         else None
     )
     tz = options.timezone
-    status = _status_rows(story.status, full, tz, axis) if story and len(events) else []
+    left, right = margins(options.width)
+    status = _status_rows(story.status, full, tz, axis, right - 12) if story and len(events) else []
     status_px = (max((r for *_, r in status), default=-1) + 1) * STATUS_ROW + 10
     top = 50 + 20 * len(milestones) if milestones else 50
     top += 20 if drawn.thinned else 0
@@ -110,7 +112,6 @@ def timeline_figure(
         vertical_spacing=spacing / panels,
     )
     fig.update_layout(**theme.base_layout(height))
-    left, right = margins(options.width)
     fig.update_layout(
         title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01, "y": 0.99}
         if title
@@ -380,7 +381,7 @@ def add_jump_rings(
     fig: go.Figure, crossings: list[dict], events: pd.DataFrame, pos, options: Options, row=None
 ) -> None:
     """Jump rings; like the points, they fade when other events are picked."""
-    drawn = [c for c in crossings if c["kind"] in ("language", "state_to_independent")]
+    drawn = [c for c in crossings if c["kind"] in JUMP_KINDS]
     if not drawn:
         return
     where = pd.Series(range(len(events)), index=events["id"].to_numpy())
@@ -424,7 +425,9 @@ def add_jump_rings(
         fig.add_trace(trace)
 
 
-def _status_rows(status: list[dict], events: pd.DataFrame, tz: str, axis: TimeScale) -> list:
+def _status_rows(
+    status: list[dict], events: pd.DataFrame, tz: str, axis: TimeScale, room: float = 0.0
+) -> list:
     """Each status change as drawn: (change, start, sure, end (wall-clock ns), label, x of the
     label (pixels), its anchor, its row). Labels go in the first row where they overlap no
     other label, so that changes close in time never cover each other."""
@@ -444,8 +447,9 @@ def _status_rows(status: list[dict], events: pd.DataFrame, tz: str, axis: TimeSc
         text = f"<b>{esc(name)}</b> ({esc(who)})"
         w = text_px(name, theme.SMALL_SIZE, bold=True) + text_px(f" ({who})", theme.SMALL_SIZE) + 8
         p0, p1 = (float(v) for v in axis.px(np.array([x0, x1])))
-        # Left-aligned at the change, unless it would run past the plot: then right-aligned.
-        anchor, at = ("left", p0) if p0 + w <= axis.width else ("right", min(axis.width, p1))
+        # Left-aligned at the change, so it stands on its own segment; into the margin on the
+        # right if need be (the legend ends far above), else right-aligned.
+        anchor, at = ("left", p0) if p0 + w <= axis.width + room else ("right", min(axis.width, p1))
         lo, hi = (at, at + w) if anchor == "left" else (at - w, at)
         row = 0
         while any(r == row and a < hi + 6 and lo - 6 < b for r, a, b in taken):

@@ -374,8 +374,10 @@ def test_a_link_opens_on_its_moment_and_zoom() -> None:
     at = AppTest.from_file(str(CASE_DIR.parents[2] / "app.py"), default_timeout=30)
     at.query_params["zoom"] = ["2022-08-04 00:00", "2022-08-10 00:00"]
     at.query_params["now"] = "2022-08-06 00:00"
+    at.query_params["time_scale"] = "Calendar"  # a date axis, whose range is dates
     at.run()
     assert not at.exception
+    assert at.radio(key="time_scale").value == "calendar"
     assert at.select_slider(key="zoom").value == ("2022-08-04 00:00", "2022-08-10 00:00")
     assert at.select_slider(key="now").value == "2022-08-06 00:00"
     start, end = figure(at, "timeline")["layout"]["xaxis"]["range"]

@@ -112,8 +112,8 @@ def test_both_charts_put_a_moment_at_the_same_x(case, choice):
     n = network_figure(case.events, case.links, case.external_sources, options, story)
     assert list(t.layout.xaxis.range) == list(n.layout.xaxis.range)
     assert (t.layout.margin.l, t.layout.margin.r) == (n.layout.margin.l, n.layout.margin.r)
-    assert t.layout.xaxis.type == n.layout.xaxis.type == (
-        "date" if choice == "calendar" else "linear"
+    assert (
+        t.layout.xaxis.type == n.layout.xaxis.type == ("date" if choice == "calendar" else "linear")
     )
     if choice == "compressed":
         assert list(t.layout.xaxis.tickvals) == list(n.layout.xaxis.tickvals)
