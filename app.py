@@ -12,7 +12,7 @@ from claimtrace.filters import apply, documented_only
 from components import loading, state
 from components.analysis_panel import render_analysis
 from components.charts import highlighted, render_details, render_network, render_timeline
-from components.export_panel import render_export_panel
+from components.export_panel import render_chart_download, render_export_panel
 from components.header import render_key_figures, render_title
 from components.share import render_share_link
 from components.sidebar import render_case_picker, render_display, render_filters, render_inferred
@@ -79,10 +79,14 @@ def explore() -> None:
     )
     render_key_figures(case, now_documented, filters, clock.now)
     # The time axis is made for the whole view, so it holds still while the slider moves.
+    moment = replace(filters, now=clock.now)
     timeline = render_timeline(now_view, shown, now_story, choice.key, content, view.events)
+    render_chart_download(case, now_view, moment, shown, inferred.show, "timeline", view.events)
     network = render_network(
         now_view, shown, now_story, choice.key, inferred.show, content, view.events
     )
+    if network is not None:
+        render_chart_download(case, now_view, moment, shown, inferred.show, "network", view.events)
     if not state.playing():  # exporting waits for a pause, so each step of playback stays quick
         on_screen = {"timeline": timeline, "network": network}
         render_export_panel(

@@ -534,12 +534,16 @@ def lineage(links: pd.DataFrame, node: str) -> tuple[list[str], list[str]]:
     return walk(node, up), walk(node, down)
 
 
+EARLIEST_ON_PATH = "earliest source in the data on this path (it cites nothing in the data)"
+
+
 def chain_back(events: pd.DataFrame, links: pd.DataFrame, node: str) -> list[dict]:
     """The chain from `node` back to an origin, one step per line, earliest source first.
 
     Where an event cites several sources, the step follows the earliest of them.
     Each step: id, outlet, date, how it cites ("cites it by id", "names the outlet",
-    "inferred: <reason>", or "origin").
+    "inferred: <reason>", or EARLIEST_ON_PATH where the chain leaves the data: that event
+    cites nothing in it, which does not make it where the claim began).
     """
     by_id = events.set_index("id")
     incoming: dict[str, list[tuple]] = {}
@@ -550,7 +554,7 @@ def chain_back(events: pd.DataFrame, links: pd.DataFrame, node: str) -> list[dic
         seen.add(current)
         options = incoming.get(current, [])
         if not options:
-            steps.append({"id": current, "how": "origin"})
+            steps.append({"id": current, "how": EARLIEST_ON_PATH})
             break
 
         def key(r):

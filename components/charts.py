@@ -17,8 +17,9 @@ from components.text import md, safe_url
 
 CONFIG = {
     "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-    "modeBarButtonsToRemove": ["lasso2d", "autoScale2d"],
+    # No camera: its image would carry no title, no source and no footer. The button under each
+    # chart (export_panel.render_chart_download) gives the stamped image instead.
+    "modeBarButtonsToRemove": ["lasso2d", "autoScale2d", "toImage"],
 }
 
 
@@ -162,6 +163,13 @@ def render_network(
     return fig
 
 
+def _origins_not_reached(view: View, chain: list[dict]) -> list[str]:
+    """Outlets of the events marked as originating the claim that `chain` does not reach."""
+    marked = view.events[view.events["stance"] == "originates"]
+    on_path = {step["id"] for step in chain}
+    return list(dict.fromkeys(marked.loc[~marked["id"].isin(on_path), "outlet"].tolist()))
+
+
 def time_caption(view: View, options: Options, basis=None) -> str:
     """The caption's sentence on the time scale: which one, and why (as the network's)."""
     events = view.events if basis is None or basis.empty else basis
@@ -224,6 +232,15 @@ def render_details(view: View, picked: tuple[str, ...], tz: str) -> None:
                         else "date unknown"
                     )
                     lines.append(f"1. **{md(step['outlet'])}**, {md(when)}: {md(step['how'])}")
-                st.markdown("**Path back to the origin**\n\n" + "\n".join(lines))
+                st.markdown(
+                    "**Path back to its earliest source in the data**\n\n" + "\n".join(lines)
+                )
+                missed = _origins_not_reached(view, chain)
+                if missed:
+                    st.caption(
+                        "This chain does not reach the case's documented origins: "
+                        + ", ".join(md(o) for o in missed)
+                        + ". Its first step is only where this path leaves the data."
+                    )
     if len(shown) > 12:
         st.caption(f"… and {len(shown) - 12} more; they are listed first in the table below.")

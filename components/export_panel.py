@@ -263,3 +263,55 @@ def _other_downloads(
         "GEXF and GraphML open in Gephi, with outlet, outlet type, dates, stance and evidence on "
         "each node and kind (documented or inferred), confidence and reason on each link."
     )
+
+
+def chart_report(
+    case: Case,
+    view: View,
+    filters: Filters,
+    options: Options,
+    inferred_shown: bool,
+    which: str,
+    basis=None,
+) -> go.Figure:
+    """One chart as the Export panel makes it: the same builders, the title and claim, the
+    provenance footer; 1600 pixels wide and as tall as the chart needs (text keeps its size)."""
+    drawn = replace(options, width=report.SIZES["report"][0])
+    parts = report.figures_for(view, drawn, which, filters.now, basis)
+    footer = report.provenance(case, filters, inferred_shown=inferred_shown and which != "timeline")
+    spec = report.Report(which, drawn.width, report.SIZES["report"][1], case.meta.title,
+                         case.meta.claim)  # fmt: skip
+    share, enough = report.fit(parts, spec, footer)
+    if share < 1:
+        spec = replace(spec, height=enough)
+    return report.report_figure(parts, spec, footer)
+
+
+def render_chart_download(
+    case: Case,
+    view: View,
+    filters: Filters,
+    options: Options,
+    inferred_shown: bool,
+    which: str,
+    basis=None,
+) -> None:
+    """A button under a chart for its image as chart_report makes it, PNG at 2x. It stands in
+    for plotly's camera, whose image says nothing of where its data came from."""
+
+    def image() -> bytes:
+        figure = chart_report(case, view, filters, options, inferred_shown, which, basis)
+        return export.image_bytes(figure, "png", 2)
+
+    st.download_button(
+        f"Download the {which} as PNG, with its source footer",
+        image,
+        file_name=export.file_name(report.file_stem(case), "png", which),
+        mime=export.MIME["png"],
+        key=f"chart-download-{which}",
+        on_click="ignore",
+        icon=":material/download:",
+        help="The chart as in a report: title, the claim, and a footer naming the case, the "
+        "data file and its SHA-256, the filters and the time of export. More sizes and formats "
+        "in the Export panel below.",
+    )

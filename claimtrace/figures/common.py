@@ -107,9 +107,11 @@ def lane_order(events: pd.DataFrame, column: str) -> list[str]:
 def colour_groups(
     events: pd.DataFrame, column: str, reference: pd.DataFrame | None = None
 ) -> list[tuple[str, str, np.ndarray]]:
-    """Legend entries (label, colour, mask): values that share the grey "other" colour share one
-    entry, so the legend never shows two entries of the same colour. Colours are chosen on
-    `reference` (all the events, when `events` are the ones a thinned chart draws)."""
+    """Legend entries (label, colour, mask), one per colour: the values past the palette share
+    the grey "other" entry, which names them ("Other (3): Polish, Ukrainian, Czech"; a line
+    break is a newline, see legend_text); a value not known keeps its own paler grey entry, so
+    it is never mistaken for a named one. Colours are chosen on `reference` (all the events,
+    when `events` are the ones a thinned chart draws)."""
     colours = colours_for(events if reference is None else reference, column)
     values = events[column].to_numpy(dtype=object)
     out, grey = [], []
@@ -120,11 +122,27 @@ def colour_groups(
         out.append((value_label(column, value), colour, values == value))
     if grey:
         named = [value_label(column, v) for v in grey]
-        text = "Other" if len(named) > 3 else " / ".join(named)
-        if len(named) > 3:
-            text += f" ({len(named)} values)"
+        text = named[0] if len(named) == 1 else _wrapped(f"Other ({len(named)}): ", named)
         out.append((text, theme.OTHER_COLOUR, np.isin(values, grey)))
     return out
+
+
+def _wrapped(head: str, names: list[str], width: int = 30) -> str:
+    """`head` and the names, comma-separated, in lines of about `width` characters."""
+    lines, line = [], head
+    for k, name in enumerate(names):
+        part = name + ("," if k < len(names) - 1 else "")
+        if len(line) + len(part) > width and line.strip():
+            lines.append(line.rstrip())
+            line = ""
+        line += part + " "
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def legend_text(name: str) -> str:
+    """A legend entry's label as plotly gets it: escaped, its newlines as line breaks."""
+    return esc(name).replace("\n", "<br>")
 
 
 def colours_for(events: pd.DataFrame, column: str) -> dict[str, str]:

@@ -28,6 +28,7 @@ from claimtrace.figures.common import (
     lay_out,
     legend_beneath,
     legend_swatch,
+    legend_text,
     margins,
     short,
     time_scale,
@@ -467,7 +468,7 @@ def _nodes(
                 x=xy["x"][mask],
                 y=xy["y"][mask],
                 mode="markers",
-                name=esc(name),
+                name=legend_text(name),
                 legendgroup=f"colour-{name}",
                 showlegend=False,
                 marker={
@@ -486,7 +487,9 @@ def _nodes(
         )
     for name, colour, _ in groups:
         title = DIMENSION_LABELS[dim] if name == groups[0][0] else None
-        fig.add_trace(go.Scatter(**legend_swatch(esc(name), colour, f"colour-{name}", title, dim)))
+        fig.add_trace(
+            go.Scatter(**legend_swatch(legend_text(name), colour, f"colour-{name}", title, dim))
+        )
 
 
 def _rings(fig: go.Figure, ring: pd.DataFrame) -> None:
@@ -707,7 +710,7 @@ def outlet_network_figure(
                     "size": 8 + 3 * np.sqrt(sub["events"].to_numpy()),
                     "line": {"color": theme.MARKER_LINE, "width": 1},
                 },
-                name=esc(name),
+                name=legend_text(name),
                 legendgroup=f"colour-{name}",
                 legendgrouptitle_text=DIMENSION_LABELS[options.colour]
                 if name == groups[0][0]

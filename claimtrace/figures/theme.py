@@ -29,7 +29,8 @@ OKABE_ITO = (
     "#F0E442",  # yellow
     "#000000",  # black
 )
-OTHER_COLOUR = "#999999"  # for "other" and everything past the palette
+OTHER_COLOUR = "#8c8c8c"  # for "other" and everything past the palette
+UNKNOWN_COLOUR = "#cdd2d7"  # for a value not known: paler, never shared with a named value
 MAX_COLOURS = 7  # categories beyond this share OTHER_COLOUR, so colours stay tellable apart
 
 # Stance has fixed, meaningful colours (red family carries the claim, blue family rejects it).
@@ -40,8 +41,8 @@ STANCE_COLOURS = {
     "debunks": "#0072B2",
     "denies": "#56B4E9",
     "confirms": "#009E73",
-    "context": "#999999",
-    "": "#999999",
+    "context": "#8c8c8c",
+    "": UNKNOWN_COLOUR,
 }
 STANCE_SYMBOLS = {
     "originates": "star",
@@ -88,7 +89,7 @@ def colour_map(values: list[str], fixed: dict[str, str] | None = None) -> dict[s
     """A colour for each value: fixed colours where given, else Okabe-Ito by frequency order.
 
     `values` must be ordered by importance (most frequent first); values past MAX_COLOURS
-    (and the value "other" or "") get OTHER_COLOUR.
+    (and the value "other") get OTHER_COLOUR, and "" (not known) UNKNOWN_COLOUR, its own.
     """
     if fixed:
         return {v: fixed.get(v, OTHER_COLOUR) for v in values}
@@ -96,7 +97,7 @@ def colour_map(values: list[str], fixed: dict[str, str] | None = None) -> dict[s
     palette = iter(OKABE_ITO[:MAX_COLOURS])
     for value in values:
         if value in ("", "other"):
-            out[value] = OTHER_COLOUR
+            out[value] = UNKNOWN_COLOUR if value == "" else OTHER_COLOUR
             continue
         out[value] = next(palette, OTHER_COLOUR)
     return out

@@ -22,6 +22,7 @@ from claimtrace.figures.common import (
     lay_out,
     legend_beneath,
     legend_swatch,
+    legend_text,
     margins,
     time_scale,
     value_label,
@@ -179,7 +180,7 @@ def timeline_figure(
                 x=pos["x"][mask],
                 y=pos["y"][mask],
                 mode="markers",
-                name=esc(name),
+                name=legend_text(name),
                 legendgroup=f"colour-{name}",
                 showlegend=False,
                 marker={
@@ -201,7 +202,9 @@ def timeline_figure(
     for name, colour, _ in groups:
         title = DIMENSION_LABELS[dim] if name == groups[0][0] else None
         fig.add_trace(
-            go.Scatter(**legend_swatch(esc(name), colour, f"colour-{name}", title, dim)), 1, 1
+            go.Scatter(**legend_swatch(legend_text(name), colour, f"colour-{name}", title, dim)),
+            1,
+            1,
         )
     _interval_legend(fig, long.any())
     if dim != "stance":

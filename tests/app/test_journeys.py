@@ -382,3 +382,46 @@ def test_a_link_opens_on_its_moment_and_zoom() -> None:
     assert at.select_slider(key="now").value == "2022-08-06 00:00"
     start, end = figure(at, "timeline")["layout"]["xaxis"]["range"]
     assert "2022-08-03" <= start < "2022-08-04" and "2022-08-10" < end <= "2022-08-11"
+
+
+def test_a_path_says_where_it_leaves_the_data_not_that_it_found_the_origin() -> None:
+    """PolitiFact's chain ends at a late Facebook post: that is where this path leaves the data,
+    not where the claim began, and the case's documented origins are named as not reached."""
+    at = AppTest.from_file(str(CASE_DIR.parents[2] / "app.py"), default_timeout=30)
+    at.query_params["picked"] = "politifact-0929"
+    at.run()
+    assert not at.exception
+    text = page_text(at)
+    assert "Path back to its earliest source in the data" in text
+    assert "earliest source in the data on this path" in text
+    assert ": origin" not in text
+    assert "does not reach the case's documented origins" in text
+    assert "Regnum" in text.split("does not reach the case's documented origins", 1)[1]
+
+
+def test_each_chart_gives_its_image_with_the_footer_and_no_bare_camera(bundled: AppTest) -> None:
+    """The camera of plotly's tool bar saved a bare image (no title, no source); each chart has
+    instead a button for the stamped image the Export panel makes."""
+    for key in ("timeline", "network"):
+        chart = next(e for e in bundled.get("plotly_chart") if key in e.proto.id)
+        config = json.loads(chart.proto.config)
+        assert "toImage" in config["modeBarButtonsToRemove"]
+        assert "toImageButtonOptions" not in config
+    buttons = [b for b in bundled.get("download_button")]
+    labels = [b.proto.label for b in buttons]
+    assert "Download the timeline as PNG, with its source footer" in labels
+    assert "Download the network as PNG, with its source footer" in labels
+
+
+def test_the_chart_button_image_is_the_stamped_report_figure() -> None:
+    from claimtrace.figures.common import Options
+    from claimtrace.filters import Filters, apply
+    from claimtrace.ingest import load_path
+    from components.export_panel import chart_report
+
+    case = load_path(CASE_DIR / "events.csv")
+    filters = Filters(*case.meta.focus)
+    fig = chart_report(case, apply(case, filters), filters, Options(), False, "network")
+    notes = " ".join(a.text for a in fig.layout.annotations)
+    assert case.meta.title in notes and "SHA-256" in notes and "Filters: 2022-07-10" in notes
+    assert fig.layout.width == 1600 and fig.layout.height >= 900

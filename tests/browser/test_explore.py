@@ -45,7 +45,7 @@ def test_clicking_a_node_shows_its_details_and_path(page: Page, screenshots):
     assert box, "the Daily Mail's label is drawn"
     page.mouse.click(box["x"] - 9, box["y"] + box["height"] / 2)
     expect(page.get_by_text(re.compile(r"^Picked: \d+ event"))).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("Path back to the origin").first).to_be_visible()
+    expect(page.get_by_text("Path back to its earliest source in the data").first).to_be_visible()
     page.screenshot(path=str(screenshots / "picked.png"), full_page=True)
     assert "picked=" in page.url
 

@@ -120,7 +120,7 @@ def test_a_click_on_a_network_node_shows_its_details(page: Page) -> None:
 
     expect(details(page)).to_be_visible(timeout=20_000)
     expect(rappler_headline(page)).to_be_visible()
-    expect(page.get_by_text("Path back to the origin").first).to_be_visible()
+    expect(page.get_by_text("Path back to its earliest source in the data").first).to_be_visible()
 
 
 def test_a_box_around_a_network_node_shows_its_details(page: Page) -> None:

@@ -179,3 +179,22 @@ def test_every_other_lane_is_shaded_behind_the_points(case, which):
     assert all(s.layer == "below" and s.xref == "x domain" and s.yref == "y" for s in shades)
     bands = sorted((s.y0, s.y1) for s in shades)
     assert all(a[1] < b[0] for a, b in itertools.pairwise(bands))  # a gap between
+
+
+def test_unknown_never_shares_a_colour_and_the_rest_are_named_as_other():
+    """Nine languages and some rows without one: seven get the palette, the two rarest share
+    the grey "Other (2)" entry that names them, and "Unknown" keeps its own paler grey."""
+    languages = ["en"] * 9 + ["ru"] * 8 + ["de"] * 7 + ["fr"] * 6 + ["es"] * 5 + ["it"] * 4
+    languages += ["ko"] * 3 + ["pl"] * 2 + ["uk"] * 1 + [""] * 2
+    rows = [f"e{i},2022-08-{1 + i % 20:02d},Outlet {i},{lang}" for i, lang in enumerate(languages)]
+    case = load_bytes(("id,date,outlet,language\n" + "\n".join(rows)).encode(), "many.csv")
+    fig = timeline_figure(case.events, case.links, Options(colour="language"))
+    swatches = [t for t in fig.data if t.legendgroup and t.legendgroup.startswith("colour-")
+                and t.showlegend is not False and t.hoverinfo == "skip"]  # fmt: skip
+    colours = [t.marker.color for t in swatches]
+    assert len(colours) == len(set(colours)), "two legend entries share a colour"
+    by_name = {t.name: t.marker.color for t in swatches}
+    assert by_name["Unknown"] == theme.UNKNOWN_COLOUR
+    other = next(n for n in by_name if n.startswith("Other (2)"))
+    assert "Polish" in other and "Ukrainian" in other
+    assert by_name[other] == theme.OTHER_COLOUR != theme.UNKNOWN_COLOUR
