@@ -63,11 +63,13 @@ def render(args: argparse.Namespace) -> int:
     if len(case.rejected):
         print(f"warning: {len(case.rejected)} rows rejected (see `check`)", file=sys.stderr)
     date_from, date_to = args.date_from or "", args.date_to or ""
-    if not (date_from or date_to or args.all) and case.meta.focus:
-        # The page's default view: the claim's own period, as the case file gives it.
-        date_from, date_to = case.meta.focus
-        print(f"note: the case's focus, {date_from} to {date_to} (--all for every event)",
-              file=sys.stderr)  # fmt: skip
+    if not (date_from or date_to or args.all) and len(case.events):
+        # The page's default view: the claim's own period.
+        first, last, why = analysis.claim_period(case)
+        if first:
+            date_from, date_to = first, last
+            print(f"note: {date_from} to {date_to}, {why} (--all for every event)",
+                  file=sys.stderr)  # fmt: skip
     filters = Filters(
         date_from,
         date_to,

@@ -334,3 +334,44 @@ def story(events: pd.DataFrame, links: pd.DataFrame, now: str = "") -> Story:
         status_changes(sure),
         tuple(decay.loc[decay["decays"], "id"].tolist()),
     )
+
+
+PERIOD_SHARE = 0.9  # the claim's own period holds this share of its claim-carrying events ...
+PERIOD_AT_MOST = 0.5  # ... in at most this share of the case's span, else it is the whole case
+PERIOD_MIN_DAYS = 30  # a case shorter than this is its own period
+
+
+def claim_period(case: Case) -> tuple[str, str, str]:
+    """The days (from, to: YYYY-MM-DD in the case's time zone, to inclusive) a view opens on,
+    and why: the case's `focus` where it gives one; else the shortest stretch that holds
+    PERIOD_SHARE of the events that carry or answer the claim (all but context), where that is at most PERIOD_AT_MOST of the
+    span; else ("", "", "") for the whole case. The other events stay one step away (the date
+    filter)."""
+    if case.meta.focus:
+        a, b = case.meta.focus
+        return a, b, "the case's focus"
+    # The claim's life: what carries it and what answers it, not the context around it.
+    events = case.events[case.events["stance"] != "context"]
+    if len(events) < 5:
+        return "", "", ""
+    tz = case.meta.timezone
+    start = np.sort(events["date"].dt.tz_convert(tz).dt.tz_localize(None).to_numpy())
+    lo_all = case.events["date"].min().tz_convert(tz).tz_localize(None)
+    hi_all = case.events["date_end"].max().tz_convert(tz).tz_localize(None)
+    span = hi_all - lo_all
+    if span < pd.Timedelta(days=PERIOD_MIN_DAYS):
+        return "", "", ""
+    k = max(int(np.ceil(PERIOD_SHARE * len(start))), 1)
+    widths = start[k - 1 :] - start[: len(start) - k + 1]
+    i = int(np.argmin(widths))  # the first of the shortest windows: same data, same period
+    lo, hi = pd.Timestamp(start[i]), pd.Timestamp(start[i + k - 1])
+    if hi - lo > span * PERIOD_AT_MOST:
+        return "", "", ""
+    pad = max((hi - lo) * 0.1, pd.Timedelta(days=1))
+    first, last = (lo - pad).date(), (hi + pad).date()
+    return (
+        first.isoformat(),
+        last.isoformat(),
+        f"the claim's own period ({PERIOD_SHARE:.0%} of the events that carry or answer it), "
+        "worked out from the data",
+    )

@@ -31,7 +31,8 @@ VIEWS = ("timeline", "network", "both")
 # the unit plotly lays out in: text prints at the size it has on screen, and the PDF is an A4 page.
 # Print preset: two columns (175 mm) of a printed page, laid out at 0.224 mm a pixel, so that
 # 11 px text (labels, ticks) prints at 7 pt; the height is the figure's own (the network grows
-# rather than shrinking its text), and the legend goes beneath.
+# rather than shrinking its text), and the legend goes beneath. (One column, 85 mm, would be
+# 380 px: too narrow for lanes side by side in time; not offered yet.)
 SIZES = {
     "report": (1600, 900),
     "two-columns": (780, 900),
@@ -47,7 +48,6 @@ SIZE_LABELS = {
     "a4": "A4 landscape, 1123 × 794 (96 px per inch; 3× gives 288 dpi)",
     "custom": "Custom",
 }
-PRINT_MM = {"two-columns": 175}
 MIN_SIDE, MAX_SIDE = 300, 5000
 SQUEEZED = 0.6  # below this share of their on-screen height, lane labels and names overlap
 

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from claimtrace import schema
+from claimtrace.analysis import claim_period
 from claimtrace.figures.common import DIMENSION_LABELS, Options, value_label
 from claimtrace.figures.timescale import SCALE_LABELS, SCALES
 from claimtrace.filters import FACETS, Filters
@@ -81,12 +82,15 @@ def render_case_picker() -> Choice:
 
 
 def _default_range(case: Case) -> tuple[pd.Timestamp, pd.Timestamp, tuple]:
+    """The case's days, and the ones the page opens on: the claim's own period
+    (analysis.claim_period), within the case."""
     tz = case.meta.timezone
     lo = case.events["date"].min().tz_convert(tz).date()
     hi = (case.events["date_end"].max() - pd.Timedelta(seconds=1)).tz_convert(tz).date()
     chosen = (lo, hi)
-    if case.meta.focus:
-        a, b = (pd.Timestamp(d).date() for d in case.meta.focus)
+    first, last, _ = claim_period(case)
+    if first:
+        a, b = pd.Timestamp(first).date(), pd.Timestamp(last).date()
         chosen = (max(lo, a), min(hi, b)) if a <= hi and b >= lo else (lo, hi)
     return lo, hi, chosen
 
@@ -107,7 +111,9 @@ def render_filters(case: Case, key: str) -> Filters:
         key="dates",
         bind="query-params",
         format="DD.MM.YYYY",
-        help="Events whose date, or date range, overlaps these days are shown.",
+        help="Events whose date, or date range, overlaps these days are shown. It opens on "
+        "the claim's own period (the case's focus, or the shortest stretch holding 90% of what "
+        "carries or answers the claim); widen it to see the context around it.",
     )
     date_from, date_to = "", ""
     if isinstance(picked, tuple | list) and len(picked) == 2:

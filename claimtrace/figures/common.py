@@ -12,6 +12,7 @@ import pandas as pd
 from claimtrace import schema
 from claimtrace.dates import format_intervals
 from claimtrace.figures import theme, timescale
+from claimtrace.figures.textwidth import text_px
 from claimtrace.figures.timescale import TimeScale
 from claimtrace.vocab import country_name, language_name
 
@@ -53,6 +54,27 @@ def legend_beneath(fig, width: int) -> int:
                               "yanchor": "bottom", "yref": "container", "xref": "container",
                               "entrywidth": 140, "tracegroupgap": 4})  # fmt: skip
     return need
+
+
+def fit_lines(text: str, room: float, size: float, bold: bool = False) -> str:
+    """`text` escaped, in as many lines (<br>) as it takes to fit `room` pixels at font `size`:
+    on a narrow figure a lane name or a note wraps rather than being cut."""
+    lines, line = [], ""
+    for word in str(text).split():
+        trial = f"{line} {word}" if line else word
+        if line and text_px(trial, size, bold) > room:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    lines.append(line)
+    return "<br>".join(esc(x) for x in lines)
+
+
+def lane_names(column: str, values: list[str], width: int) -> list[str]:
+    """The lanes' tick labels, wrapped to the left margin at `width`."""
+    room = margins(width)[0] - 12
+    return [fit_lines(value_label(column, v), room, theme.FONT_SIZE) for v in values]
 
 
 def plot_width(width: int) -> float:
@@ -340,7 +362,8 @@ def hover_texts(events: pd.DataFrame, tz: str, cited_by: dict[str, list[str]]) -
     """One hover label per event: outlet, headline, date with precision, cites, evidence."""
     when = format_intervals(events["date"], events["date_end"], events["date_precision"], tz)
     column = {c: events[c].tolist() for c in HOVER_COLUMNS}
-    outlet, headline = _escaped(events["outlet"], 60), _escaped(events["headline"], 90)
+    # Outlets in full (a hostile 10,000-letter one stops at 400); headlines in a line or two.
+    outlet, headline = _escaped(events["outlet"], 400), _escaped(events["headline"], 90)
     cites, shown_id = _escaped(events["cites"], 80), _escaped(events["id"], 40)
     labels: dict[tuple[str, str], str] = {}  # each value's label, worked out once
 

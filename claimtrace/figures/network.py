@@ -21,8 +21,10 @@ from claimtrace.figures.common import (
     Options,
     colour_groups,
     esc,
+    fit_lines,
     flow_order,
     hover_texts,
+    lane_names,
     lane_order,
     lane_shading,
     lay_out,
@@ -36,7 +38,13 @@ from claimtrace.figures.common import (
     wall_ns,
 )
 from claimtrace.figures.textwidth import line_px, text_px
-from claimtrace.figures.timeline import JUMP_KINDS, add_jump_rings, axis_title, cited_by_map
+from claimtrace.figures.timeline import (
+    JUMP_KINDS,
+    add_jump_rings,
+    axis_title,
+    cited_by_map,
+    selection_rings,
+)
 from claimtrace.figures.timescale import TimeScale
 
 EXTERNAL_LANE = "Cited, not in the data"
@@ -193,10 +201,14 @@ def network_figure(
                         roomy)  # fmt: skip
     ext_px = EXTERNAL_PITCH * (len(externals) + 1) if len(externals) else 0
     total = lanes.height + ext_px
-    notes = 1 + (1 if drawn.thinned else 0)
-    top = (50 if title else 24) + 18 * notes
-    plot_h = max(total, MIN_HEIGHT - top - BOTTOM)
     left, right = margins(options.width)
+    # The notes above the plot, wrapped to the figure (their longest wording, to count lines).
+    room = axis.width + right - 4
+    n = len(events)
+    label_lines = _note(n, n, room).count("<br>") + 1 if options.labels else 0
+    thin_lines = _note_lines(drawn.note("and the links among them"), room) if drawn.thinned else 0
+    top = (50 if title else 24) + 18 * (label_lines + thin_lines)
+    plot_h = max(total, MIN_HEIGHT - top - BOTTOM)
     fig.update_layout(**theme.base_layout(round(top + plot_h + BOTTOM)))
     pos = pos.set_index("id")
     inside = lookup.member(links["source"], pos.index) & lookup.member(links["target"], pos.index)
@@ -220,8 +232,10 @@ def network_figure(
     _draw_labels(fig, labels, axis, options)
     unlabelled = labels.unlabelled
     if selected:
-        _rings(fig, pos.loc[[i for i in events["id"] if i in selected]])
-    ticks = [esc(value_label(options.lanes, v)) for v in lanes.values]
+        fig.add_trace(
+            selection_rings(pos.loc[[i for i in events["id"] if i in selected]], NODE_SIZE)
+        )
+    ticks = lane_names(options.lanes, lanes.values, options.width)
     tickvals = list(lanes.centers)
     if len(externals):
         ticks.append(f"<i>{EXTERNAL_LANE}</i>")
@@ -241,13 +255,11 @@ def network_figure(
                      showgrid=axis.kind == "calendar")  # fmt: skip
     shown = len(events) - unlabelled
     if options.labels:
-        say = (f"{unlabelled:,} of {len(events):,} events unlabelled (no room beside them): "
-               "hover a point for its outlet" if unlabelled else
-               f"All {len(events):,} events labelled with their outlet")  # fmt: skip
-        scale.add_note(fig, say, 4 + (18 if drawn.thinned else 0))
+        scale.add_note(fig, _note(unlabelled, n, room), 4 + 18 * thin_lines)
         fig.layout.annotations[-1].name = "unlabelled"
     if drawn.thinned:
-        scale.add_note(fig, drawn.note("and the links among them"), 4)
+        thin = fit_lines(drawn.note("and the links among them"), room, theme.SMALL_SIZE)
+        scale.add_note(fig, thin, 4)
     fig.update_layout(
         title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01}
         if title
@@ -266,6 +278,17 @@ def network_figure(
         fig.update_layout(height=fig.layout.height + beneath,
                           margin={"b": fig.layout.margin.b + beneath})  # fmt: skip
     return fig
+
+
+def _note(unlabelled: int, n: int, room: float) -> str:
+    """What the figure says of its labels, in lines that fit `room` pixels (escaped)."""
+    say = (f"{unlabelled:,} of {n:,} events unlabelled (no room beside them): hover a point for "
+           "its outlet" if unlabelled else f"All {n:,} events labelled with their outlet")  # fmt: skip
+    return fit_lines(say, room, theme.SMALL_SIZE)
+
+
+def _note_lines(text: str, room: float) -> int:
+    return fit_lines(text, room, theme.SMALL_SIZE).count("<br>") + 1
 
 
 def _routes(links: pd.DataFrame, pos: pd.DataFrame) -> tuple[list, list]:
@@ -490,25 +513,6 @@ def _nodes(
         fig.add_trace(
             go.Scatter(**legend_swatch(legend_text(name), colour, f"colour-{name}", title, dim))
         )
-
-
-def _rings(fig: go.Figure, ring: pd.DataFrame) -> None:
-    fig.add_trace(
-        go.Scatter(
-            x=ring["x"],
-            y=ring["y"],
-            mode="markers",
-            marker={
-                "symbol": "circle-open",
-                "size": NODE_SIZE + 10,
-                "color": theme.HIGHLIGHT,
-                "line": {"width": 2},
-            },
-            hoverinfo="skip",
-            showlegend=False,
-            name="selected",
-        )
-    )
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ from claimtrace.figures.common import (
     Options,
     colour_groups,
     esc,
+    fit_lines,
     hover_texts,
+    lane_names,
     lane_order,
     lane_shading,
     lay_out,
@@ -33,6 +35,7 @@ from claimtrace.figures.timescale import TimeScale
 
 COUNT_PANEL = 150  # pixels of the cumulative count beneath the lanes
 JUMP_KINDS = ("language", "state_to_independent")  # the jumps drawn as rings
+MILESTONE_LINE = 17  # pixels of a line of milestone label
 STATUS_ROW = 17  # pixels of one row of claim-status labels
 BOTTOM = 70  # pixels below the plots: tick labels and the axis title
 STATUS_LABELS = {
@@ -99,7 +102,9 @@ def timeline_figure(
     left, right = margins(options.width)
     status = _status_rows(story.status, full, tz, axis, right - 12) if story and len(events) else []
     status_px = (max((r for *_, r in status), default=-1) + 1) * STATUS_ROW + 10
-    top = 50 + 20 * len(milestones) if milestones else 50
+    marks = _milestone_marks(milestones, full, tz, axis, (left, right)) if len(events) else []
+    above = sum(m["lines"] for m in marks)  # lines of milestone labels above the plot
+    top = 50 + MILESTONE_LINE * above + 3 * len(marks) if marks else 50
     top += 20 if drawn.thinned else 0
     lanes_px = lanes.height if lanes else 300
     spacing = 14  # pixels between the panels
@@ -210,20 +215,19 @@ def timeline_figure(
     if dim != "stance":
         _stance_legend(fig, full)
     if selected:
-        _selection_rings(fig, pos[is_selected])
+        fig.add_trace(selection_rings(pos[is_selected], theme.MARKER_SIZE), row=1, col=1)
     banded = False
     if story:
         _jumps(fig, story.crossings, events, pos, options)
         banded = _status_band(fig, status, axis)
     counted = _cumulative(fig, full, tz, axis)
-    _milestones(fig, milestones, full, tz, axis, rows=(1, *((2,) if banded else ()),
-                                                       *((3,) if counted else ())), room=(left, right))  # fmt: skip
+    _milestones(fig, marks, rows=(1, *((2,) if banded else ()), *((3,) if counted else ())))
     if drawn.thinned:
-        scale.add_note(fig, drawn.note("shading counts them all"), 8 + 17 * len(milestones))
+        scale.add_note(fig, drawn.note("shading counts them all"), 8 + MILESTONE_LINE * above)
 
     fig.update_yaxes(
         tickvals=lanes.centers,
-        ticktext=[esc(value_label(options.lanes, v)) for v in lanes.values],
+        ticktext=lane_names(options.lanes, lanes.values, options.width),
         range=[lanes.height, 0],
         showgrid=False,
         zeroline=False,
@@ -314,24 +318,21 @@ def _stance_legend(fig: go.Figure, events: pd.DataFrame) -> None:
         )
 
 
-def _selection_rings(fig: go.Figure, pos: pd.DataFrame) -> None:
-    fig.add_trace(
-        go.Scatter(
-            x=pos["x"],
-            y=pos["y"],
-            mode="markers",
-            marker={
-                "symbol": "circle-open",
-                "size": theme.MARKER_SIZE + 10,
-                "color": theme.HIGHLIGHT,
-                "line": {"width": 2},
-            },
-            hoverinfo="skip",
-            showlegend=False,
-            name="selected",
-        ),
-        row=1,
-        col=1,
+def selection_rings(pos: pd.DataFrame, marker_size: float) -> go.Scatter:
+    """Rings around the picked points (both charts), clear of a marker `marker_size` wide."""
+    return go.Scatter(
+        x=pos["x"],
+        y=pos["y"],
+        mode="markers",
+        marker={
+            "symbol": "circle-open",
+            "size": marker_size + 10,
+            "color": theme.HIGHLIGHT,
+            "line": {"width": 2},
+        },
+        hoverinfo="skip",
+        showlegend=False,
+        name="selected",
     )
 
 
@@ -521,54 +522,71 @@ def _density(
     )
 
 
-def _milestones(
-    fig: go.Figure,
+def _milestone_marks(
     milestones: list[Milestone],
     events: pd.DataFrame,
     tz: str,
     axis: TimeScale,
-    rows: tuple[int, ...] = (1, 2, 3),
-    room: tuple[float, float] = (0.0, 0.0),
-) -> None:
-    """A dashed line at each milestone, labelled above the chart, one line of text each.
+    room: tuple[float, float],
+) -> list[dict]:
+    """Each milestone's line and label, earliest first: where (x), what (text, escaped), which
+    way it reads from the line, and in how many lines. A label reads rightwards from its line
+    where it fits within the figure, else leftwards; too long for either side (a narrow
+    figure), it wraps to the wider side, so it is never cut."""
+    room_left, room_right = room
+    marks = []
+    for m in sorted(milestones, key=lambda m: m.first.start):
+        moment = int(wall_ns(pd.Series([m.first.start]), tz)[0])
+        at = float(axis.px(np.array([moment]))[0])
+        what = describe_first(m.first, events, tz) + (" (tie)" if m.first.is_tie else "")
+        head = f"<b>{esc(m.label)}</b>: "
+        w = text_px(f"{m.label}: {what}", theme.SMALL_SIZE, bold=True) + 6
+        right_room = axis.width + room_right - at - 4
+        left_room = at + room_left - 4
+        if w <= right_room or (w > left_room and right_room >= left_room):
+            anchor, avail = "left", right_room
+        else:
+            anchor, avail = "right", left_room
+        if w <= avail:
+            text, lines = head + esc(what), 1
+        else:
+            body = fit_lines(what, avail, theme.SMALL_SIZE, bold=True)
+            text, lines = head + "<br>" + body, 2 + body.count("<br>")
+        marks.append({"x": axis.values(np.array([moment]))[0], "text": text,
+                      "anchor": anchor, "lines": lines})  # fmt: skip
+    return marks
+
+
+def _milestones(fig: go.Figure, marks: list[dict], rows: tuple[int, ...] = (1, 2, 3)) -> None:
+    """A dashed line at each milestone, labelled above the chart (marks: _milestone_marks),
+    the earliest at the top.
 
     The lines cross the panels in `rows`: those with something drawn in them (what add_vline
     does, which re-checks every trace for each line: slow beside thousands of points)."""
-    if not milestones:
+    if not marks:
         return
     lines = []
-    room_left, room_right = room
-    ordered = sorted(milestones, key=lambda m: m.first.start)
-    for level, m in enumerate(ordered):
-        moment = int(wall_ns(pd.Series([m.first.start]), tz)[0])
-        at = float(axis.px(np.array([moment]))[0])
-        x = axis.values(np.array([moment]))[0]
-        text = f"<b>{esc(m.label)}</b>: {esc(describe_first(m.first, events, tz))}"
-        if m.first.is_tie:
-            text += " <i>(tie)</i>"
+    below = 0  # lines of the labels under this one
+    for mark in reversed(marks):
+        x = mark["x"]
         line = {"color": theme.MILESTONE_COLOUR, "width": 1, "dash": "dash"}
         for row in rows:
             ref = "" if row == 1 else str(row)
             lines.append({"line": line, "type": "line", "x0": x, "x1": x,
                           "xref": f"x{ref}", "y0": 0, "y1": 1, "yref": f"y{ref} domain"})  # fmt: skip
-        plain = f"{m.label}: {describe_first(m.first, events, tz)}" + (
-            " (tie)" if m.first.is_tie else ""
-        )
-        w = text_px(plain, theme.SMALL_SIZE, bold=True) + 6
-        # Read rightwards from the line where it fits within the figure, else leftwards.
-        right = at + w > axis.width + room_right and at - w >= -room_left
         fig.add_annotation(
             x=x,
             xref="x",
             y=1.0,
             yref="paper",
-            yshift=8 + 17 * (len(ordered) - 1 - level),
-            text=text,
+            yshift=8 + MILESTONE_LINE * below,
+            text=mark["text"],
             showarrow=False,
-            xanchor="right" if right else "left",
+            xanchor=mark["anchor"],
             yanchor="bottom",
             align="left",
             font={"size": theme.SMALL_SIZE, "color": theme.TEXT},
             bgcolor="rgba(255,255,255,0.9)",
         )
+        below += mark["lines"]
     fig.update_layout(shapes=[*fig.layout.shapes, *lines])

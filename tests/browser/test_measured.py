@@ -133,3 +133,17 @@ def test_the_story_case_gets_the_compressed_scale_and_the_caption_says_why() -> 
     assert story.milestones
     assert fig.layout.meta["scale"].startswith("Time: compressed")
     assert "Chosen because" in fig.layout.meta["scale"]
+
+
+@pytest.mark.parametrize("width", [780, 1920])  # two printed columns (175 mm); a slide
+def test_the_print_and_slide_widths_are_as_clean(blank: Page, width: int) -> None:
+    """Laid out for the preset's width (labels placed for it, the legend beneath on the narrow
+    one), the bundled case's figures measure as cleanly as on the page."""
+    case, view = _view("bundled-focus")
+    options = Options(timezone=case.meta.timezone, width=width)
+    for fig in report.figures_for(view, options, "both"):
+        m = measure_svg(blank, figure_svg(fig, width, int(fig.layout.height)))
+        assert m["label_overlaps"] == 0, m["overlap_pairs"]
+        assert m["cut_labels"] == 0, m["cut_list"]
+        assert m["marker_overlaps"] == 0
+        assert m["link_px_through_labels"] < MOST_LINK_PX

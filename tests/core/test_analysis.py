@@ -1,5 +1,6 @@
 """Hand-made cases with known answers for firsts, crossings, status and the bundled case."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -183,3 +184,18 @@ def test_inferred_links_never_change_documented_figures(bundled):
     mixed = analysis.story(bundled.events, both)
     assert plain.crossings == mixed.crossings
     assert [m.first.ids for m in plain.milestones] == [m.first.ids for m in mixed.milestones]
+
+
+def test_a_view_opens_on_the_claims_own_period() -> None:
+    """The case's focus where it gives one; else the shortest stretch holding 90% of what
+    carries or answers the claim; a short case is its own period."""
+    case = load_path(BUNDLED)
+    assert analysis.claim_period(case) == (*case.meta.focus, "the case's focus")
+    unfocused = replace(case, meta=replace(case.meta, focus=()))
+    first, last, why = analysis.claim_period(unfocused)
+    assert "worked out from the data" in why
+    assert first <= "2022-08-04" and last >= "2022-08-11"  # Regnum to the denial
+    assert last < "2024-01-01"  # the 2024-25 context stays one step away
+    short = load_bytes(b"id,date,outlet\n" + b"".join(
+        f"e{i},2022-08-{i + 1:02d},Outlet {i}\n".encode() for i in range(9)), "short.csv")  # fmt: skip
+    assert analysis.claim_period(short) == ("", "", "")
