@@ -161,6 +161,7 @@ def summary(case: Case) -> dict:
             {**c, "date": c["date"].isoformat(), "by": c["by"].isoformat()}
             for c in status_changes(events)
         ],
+        "denials": denials(events, links),
         "max_hops": int(diffusion.hops(events, links).max()) if len(events) else 0,
         "inferred_links": [
             {
@@ -176,7 +177,7 @@ def summary(case: Case) -> dict:
 
 # --- firsts, crossings and status, for the summary and the charts -------------------------------
 
-OFFICIAL_TYPES = frozenset({"state_official", "politician"})
+OFFICIAL_TYPES = diffusion.OFFICIAL_TYPES
 
 
 def firsts_table(events: pd.DataFrame, links: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
@@ -252,6 +253,20 @@ def crossings(
 
 
 KINDS = ("language", "country")
+
+
+def denials(events: pd.DataFrame, links: pd.DataFrame) -> dict[str, list[str]]:
+    """The events that deny, apart: by an official source in its own name; relayed (an outlet
+    reporting a denial it cites: diffusion.relays_denial); and the others that deny."""
+    relayed = diffusion.relays_denial(events, links)
+    denies = events["stance"].eq("denies").to_numpy(dtype=bool)
+    official = events["outlet_type"].isin(OFFICIAL_TYPES).to_numpy(dtype=bool)
+    ids = events["id"].to_numpy(dtype=object)
+    return {
+        "official": ids[denies & official].tolist(),
+        "relayed": ids[relayed].tolist(),
+        "other": ids[denies & ~official & ~relayed].tolist(),
+    }
 
 
 def status_changes(events: pd.DataFrame) -> list[dict]:

@@ -534,6 +534,24 @@ def lineage(links: pd.DataFrame, node: str) -> tuple[list[str], list[str]]:
     return walk(node, up), walk(node, down)
 
 
+OFFICIAL_TYPES = frozenset({"state_official", "politician"})  # who can deny in their own name
+
+
+def relays_denial(events: pd.DataFrame, links: pd.DataFrame) -> np.ndarray:
+    """Per event, whether it carries someone else's denial rather than denying: the rule
+    ClaimTrace documents for the stance `denies`. An event that denies relays a denial when its
+    outlet is not an official one (a ministry, a politician) and it cites, by a documented
+    link, an event that denies. The ministry denies; the agencies that report it relay."""
+    denies = events["stance"].eq("denies").to_numpy(dtype=bool)
+    if not denies.any() or links.empty:
+        return np.zeros(len(events), dtype=bool)
+    deniers = events.loc[denies, "id"]
+    documented = links[links["kind"] == "documented"]
+    citing = set(documented.loc[lookup.member(documented["source"], deniers), "target"].tolist())
+    official = events["outlet_type"].isin(OFFICIAL_TYPES).to_numpy(dtype=bool)
+    return denies & ~official & events["id"].isin(citing).to_numpy(dtype=bool)
+
+
 EARLIEST_ON_PATH = "earliest source in the data on this path (it cites nothing in the data)"
 
 

@@ -358,8 +358,22 @@ _PRECISION_NOTES = {
 }
 
 
-def hover_texts(events: pd.DataFrame, tz: str, cited_by: dict[str, list[str]]) -> list[str]:
-    """One hover label per event: outlet, headline, date with precision, cites, evidence."""
+def stance_symbols(stances: pd.Series, relays: np.ndarray | None = None) -> list[str]:
+    """Each event's marker shape: its stance's, and an open square for a relayed denial."""
+    out = [theme.STANCE_SYMBOLS.get(s, "circle") for s in stances.tolist()]
+    if relays is not None:
+        out = [theme.RELAY_SYMBOL if r else sym for sym, r in zip(out, relays, strict=True)]
+    return out
+
+
+def hover_texts(
+    events: pd.DataFrame,
+    tz: str,
+    cited_by: dict[str, list[str]],
+    relays: np.ndarray | None = None,
+) -> list[str]:
+    """One hover label per event: outlet, headline, date with precision, cites, evidence;
+    `relays` (diffusion.relays_denial) says which denials are relayed, not made."""
     when = format_intervals(events["date"], events["date_end"], events["date_precision"], tz)
     column = {c: events[c].tolist() for c in HOVER_COLUMNS}
     # Outlets in full (a hostile 10,000-letter one stops at 400); headlines in a line or two.
@@ -390,7 +404,9 @@ def hover_texts(events: pd.DataFrame, tz: str, cited_by: dict[str, list[str]]) -
         precision = _PRECISION_NOTES.get(column["date_precision"][i], "time known")
         lines.append(f"{esc(when[i])} <i>({precision})</i>")
         if stance:
-            lines.append(f"Stance: {label('stance', stance)}")
+            relayed = relays is not None and relays[i]
+            lines.append(f"Stance: {label('stance', stance)}"
+                         + (" (relays a denial it cites)" if relayed else ""))  # fmt: skip
         if column["cites"][i]:
             lines.append(f"Cites: {cites[i]}")
         if event_id in cited_by:

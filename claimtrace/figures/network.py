@@ -33,6 +33,7 @@ from claimtrace.figures.common import (
     legend_text,
     margins,
     short,
+    stance_symbols,
     time_scale,
     value_label,
     wall_ns,
@@ -479,7 +480,8 @@ def _nodes(
     dim = options.colour
     reference = events if full is None else full
     cited_by = cited_by_map(reference, links, None if full is None else events["id"])
-    hover = np.array(hover_texts(events, options.timezone, cited_by), dtype=object)
+    relays = diffusion.relays_denial(events, links)
+    hover = np.array(hover_texts(events, options.timezone, cited_by, relays), dtype=object)
     xy = pos.loc[events["id"]]
     opacity = options.bright(events["id"])
     groups = colour_groups(events, dim, reference=reference)
@@ -497,9 +499,7 @@ def _nodes(
                 marker={
                     "color": colour,
                     "size": NODE_SIZE,
-                    "symbol": [
-                        theme.STANCE_SYMBOLS.get(s, "circle") for s in events["stance"][mask]
-                    ],
+                    "symbol": stance_symbols(events["stance"][mask], relays[mask]),
                     "line": {"color": theme.MARKER_LINE, "width": 1},
                     "opacity": opacity[mask],
                 },

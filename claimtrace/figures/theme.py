@@ -55,6 +55,7 @@ STANCE_SYMBOLS = {
     "": "circle",
 }
 assert set(STANCE_SYMBOLS) >= set(STANCES)
+RELAY_SYMBOL = "square-open"  # a denial relayed by an outlet, not made (diffusion.relays_denial)
 
 MARKER_SIZE = 12
 MARKER_LINE = "#ffffff"

@@ -26,6 +26,7 @@ from claimtrace.figures.common import (
     legend_swatch,
     legend_text,
     margins,
+    stance_symbols,
     time_scale,
     value_label,
     wall_ns,
@@ -144,7 +145,8 @@ def timeline_figure(
 
     pos = lanes.pos
     cited_by = cited_by_map(full, links, events["id"] if drawn.thinned else None)
-    hover = np.array(hover_texts(events, tz, cited_by), dtype=object)
+    relays = diffusion.relays_denial(events, links)
+    hover = np.array(hover_texts(events, tz, cited_by, relays), dtype=object)
     selected = set(options.selected)
     is_selected = events["id"].isin(selected).to_numpy()
     opacity = options.bright(events["id"])
@@ -191,9 +193,7 @@ def timeline_figure(
                 marker={
                     "color": colour,
                     "size": theme.MARKER_SIZE,
-                    "symbol": [
-                        theme.STANCE_SYMBOLS.get(s, "circle") for s in events["stance"][mask]
-                    ],
+                    "symbol": stance_symbols(events["stance"][mask], relays[mask]),
                     "line": {"color": theme.MARKER_LINE, "width": 1},
                     "opacity": opacity[mask],
                 },
@@ -213,7 +213,7 @@ def timeline_figure(
         )
     _interval_legend(fig, long.any())
     if dim != "stance":
-        _stance_legend(fig, full)
+        _stance_legend(fig, full, bool(relays.any()))
     if selected:
         fig.add_trace(selection_rings(pos[is_selected], theme.MARKER_SIZE), row=1, col=1)
     banded = False
@@ -293,24 +293,24 @@ def _interval_legend(fig: go.Figure, shown: bool) -> None:
     )
 
 
-def _stance_legend(fig: go.Figure, events: pd.DataFrame) -> None:
-    """Legend entries for marker shapes (stance), independent of colour."""
-    for stance in schema.STANCES:
-        if not (events["stance"] == stance).any():
-            continue
+def _stance_legend(fig: go.Figure, events: pd.DataFrame, relayed: bool = False) -> None:
+    """Legend entries for marker shapes (stance), independent of colour; `relayed`: an entry
+    for the open square of a denial relayed, not made."""
+    shapes = [(schema.label("stance", s), theme.STANCE_SYMBOLS[s]) for s in schema.STANCES
+              if (events["stance"] == s).any()]  # fmt: skip
+    if relayed:
+        at = next((k + 1 for k, (name, _) in enumerate(shapes) if name == "Denies"), len(shapes))
+        shapes.insert(at, ("Relays a denial it cites", theme.RELAY_SYMBOL))
+    for name, symbol in shapes:
         fig.add_trace(
             go.Scatter(
                 x=[None],
                 y=[None],
                 mode="markers",
-                name=schema.label("stance", stance),
+                name=name,
                 legendgroup="stance",
                 legendgrouptitle_text="Stance (shape)",
-                marker={
-                    "symbol": theme.STANCE_SYMBOLS[stance],
-                    "color": theme.MUTED,
-                    "size": theme.MARKER_SIZE - 1,
-                },
+                marker={"symbol": symbol, "color": theme.MUTED, "size": theme.MARKER_SIZE - 1},
                 hoverinfo="skip",
             ),
             row=1,

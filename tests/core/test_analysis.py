@@ -199,3 +199,18 @@ def test_a_view_opens_on_the_claims_own_period() -> None:
     short = load_bytes(b"id,date,outlet\n" + b"".join(
         f"e{i},2022-08-{i + 1:02d},Outlet {i}\n".encode() for i in range(9)), "short.csv")  # fmt: skip
     assert analysis.claim_period(short) == ("", "", "")
+
+
+def test_who_denies_is_kept_apart_from_who_relays_the_denial() -> None:
+    """The ministry denies; the agencies and outlets that report its denial relay it: a rule on
+    the stance `denies` (not official, and citing an event that denies), shown apart."""
+    case = load_path(BUNDLED)
+    split = analysis.denials(case.events, case.links)
+    assert "mfa-0811" in split["official"] and "mfa-0811" not in split["relayed"]
+    for relay in ("regnum-0811", "tass-0811", "rbc-0811", "republicworld-0811", "rp-08"):
+        assert relay in split["relayed"]
+    assert not set(split["official"]) & set(split["relayed"])
+    assert analysis.summary(case)["denials"] == split
+    # The status band dates the denial by the ministry, not by an outlet reporting it.
+    denied = next(c for c in analysis.status_changes(case.events) if "denied" in c["status"])
+    assert denied["event"] in split["official"]

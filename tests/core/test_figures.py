@@ -200,3 +200,16 @@ def test_unknown_never_shares_a_colour_and_the_rest_are_named_as_other():
     other = next(n for n in by_name if n.startswith("Other (2)"))
     assert "Polish" in other and "Ukrainian" in other
     assert by_name[other] == theme.OTHER_COLOUR != theme.UNKNOWN_COLOUR
+
+
+def test_a_relayed_denial_has_its_own_shape_legend_and_hover(case):
+    fig = timeline_figure(case.events, case.links, Options(colour="language"))
+    shapes = {t.name: t.marker.symbol for t in fig.data if t.legendgroup == "stance"}
+    assert shapes["Denies"] == theme.STANCE_SYMBOLS["denies"]
+    assert shapes["Relays a denial it cites"] == theme.RELAY_SYMBOL
+    points = [t for t in fig.data if t.customdata is not None and t.mode == "markers"]
+    symbol = {i: s for t in points for i, s in zip(t.customdata, t.marker.symbol, strict=True)}
+    hover = {i: h for t in points for i, h in zip(t.customdata, t.hovertext, strict=True)}
+    assert symbol["tass-0811"] == theme.RELAY_SYMBOL and symbol["mfa-0811"] == "square"
+    assert "relays a denial it cites" in hover["tass-0811"]
+    assert "relays" not in hover["mfa-0811"]
