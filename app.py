@@ -97,6 +97,7 @@ def explore() -> None:
             inferred.show,
             content,
             on_screen,
+            view.events,
         )
     render_details(now_view, picked, case.meta.timezone)
     render_share_link(case)

@@ -33,9 +33,11 @@ def _image(
     inferred: bool,
     fmt: str,
     scale: int,
+    _basis=None,
 ) -> bytes:
-    """The image, keyed by content (`content` stands for the case and the view)."""
-    parts = report.figures_for(_view, options, spec.view, filters.now)
+    """The image, keyed by content (`content` stands for the case and the view, and so for
+    `_basis`, the events the time axis is made for)."""
+    parts = report.figures_for(_view, options, spec.view, filters.now, _basis)
     footer = report.provenance(_case, filters, inferred_shown=inferred)
     return export.image_bytes(report.report_figure(parts, spec, footer), fmt, scale)
 
@@ -49,9 +51,10 @@ def _fit(
     options: Options,
     spec: report.Report,
     inferred: bool,
+    _basis=None,
 ) -> tuple[float, int]:
     """How much of their on-screen height the charts keep at the chosen size (see report.fit)."""
-    return report.fit(report.figures_for(_view, options, spec.view, filters.now), spec,
+    return report.fit(report.figures_for(_view, options, spec.view, filters.now, _basis), spec,
                       _fit_footer(_case, filters, inferred))  # fmt: skip
 
 
@@ -80,13 +83,15 @@ def render_export_panel(
     inferred_shown: bool,
     content: str,
     on_screen: dict[str, go.Figure | None] | None = None,
+    basis=None,
 ) -> None:
     """Export what the page shows: images (PNG, SVG, PDF), the interactive page, the events as
     CSV and JSON, the rejected rows, and the diffusion graph as GEXF and GraphML.
 
     `content` names what the view is made of (app.py: the key the charts are cached by);
     `on_screen`: the figures the page drew with `options` (timeline, network; None for one not
-    drawn), measured for the size warning instead of being built again."""
+    drawn), measured for the size warning instead of being built again; `basis`: the events
+    the time axis is made for (the view before the time slider), as on the page."""
     key = case.source.short_hash  # text inputs start again from the case's own title and claim
     stem = report.file_stem(case)
     panel = st.expander(
@@ -162,7 +167,7 @@ def render_export_panel(
         if parts is not None:
             share, enough = report.fit(parts, spec, _fit_footer(case, filters, inferred))
         else:
-            share, enough = _fit(content, case, view, filters, drawn, spec, inferred)
+            share, enough = _fit(content, case, view, filters, drawn, spec, inferred, basis)
         if share < 1 and preset != "custom":
             # A preset keeps its width and grows in height: text never shrinks to fit.
             spec = replace(spec, height=enough)
@@ -178,7 +183,9 @@ def render_export_panel(
         if st.button("Prepare image", key="export-prepare", type="primary"):
             try:
                 with st.spinner("Rendering the image…"):
-                    data = _image(content, case, view, filters, drawn, spec, inferred, fmt, scale)
+                    data = _image(
+                        content, case, view, filters, drawn, spec, inferred, fmt, scale, basis
+                    )
             except export.ImageExportUnavailable as exc:
                 st.error(f"Images cannot be made on this machine: {exc}.")
             else:
@@ -200,7 +207,7 @@ def render_export_panel(
             + (", “dashed = inferred link”" if inferred else "")
             + " and the case's credit line."
         )
-        _other_downloads(case, view, filters, drawn, spec, inferred, stem)
+        _other_downloads(case, view, filters, drawn, spec, inferred, stem, basis)
 
 
 def _other_downloads(
@@ -211,6 +218,7 @@ def _other_downloads(
     spec: report.Report,
     inferred: bool,
     stem: str,
+    basis=None,
 ) -> None:
     """The files made when their button is clicked (Streamlit runs the callable then)."""
     tz = case.meta.timezone
@@ -222,7 +230,7 @@ def _other_downloads(
         return report.provenance(case, filters, inferred_shown=inferred)
 
     def page() -> bytes:
-        parts = report.figures_for(view, options, spec.view, filters.now)
+        parts = report.figures_for(view, options, spec.view, filters.now, basis)
         text = export.interactive_html(
             parts, title=spec.title, subtitle=spec.subtitle, footer=footer()
         )
