@@ -12,6 +12,7 @@ from claimtrace.analysis import Milestone, Story, describe_first
 from claimtrace.figures import scale, theme
 from claimtrace.figures.common import (
     DIMENSION_LABELS,
+    NARROW,
     Lanes,
     Options,
     colour_groups,
@@ -101,7 +102,10 @@ def timeline_figure(
     )
     tz = options.timezone
     left, right = margins(options.width)
-    status = _status_rows(story.status, full, tz, axis, right - 12) if story and len(events) else []
+    # A status label may run into the right margin only below the legend that stands there.
+    beside = lanes is not None and lanes.height > _legend_px(events, full, options) + 20
+    margin = right - 12 if beside and options.width >= NARROW else 0
+    status = _status_rows(story.status, full, tz, axis, margin) if story and len(events) else []
     status_px = (max((r for *_, r in status), default=-1) + 1) * STATUS_ROW + 10
     marks = _milestone_marks(milestones, full, tz, axis, (left, right)) if len(events) else []
     above = sum(m["lines"] for m in marks)  # lines of milestone labels above the plot
@@ -264,6 +268,20 @@ def timeline_figure(
         fig.update_layout(height=fig.layout.height + beneath,
                           margin={"b": fig.layout.margin.b + beneath})  # fmt: skip
     return fig
+
+
+LEGEND_ENTRY_PX = 23  # a legend line at the legend's font, with its gap (generous)
+
+
+def _legend_px(events: pd.DataFrame, full: pd.DataFrame, options: Options) -> float:
+    """About how far down the legend beside the plot reaches, in pixels from its top: its
+    colour, stance, dates, crossings and count groups, a title each."""
+    colours = colour_groups(events, options.colour, reference=full)
+    lines = sum(1 + name.count("\n") for name, _, _ in colours) + 1
+    if options.colour != "stance":
+        lines += full["stance"].nunique() + 2  # shapes, and a relayed denial
+    lines += 2 + 3 + 3 + 3  # dates; crossings; appearances so far (titles, two-line names)
+    return lines * LEGEND_ENTRY_PX
 
 
 def axis_title(axis: TimeScale, tz: str) -> str:

