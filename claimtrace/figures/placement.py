@@ -1,11 +1,13 @@
 """Geometry of the network as drawn: link curves and label places, in the plot's pixels.
 
 The figure is laid out for a known plot size, so labels can be placed before plotly draws
-them: each label takes the first of a few places around its node (right, left, above, below,
-and the corners) that overlaps no marker, no other label, no break label and nothing outside
-the plot, and that the fewest link pixels run through. A label that finds no such place is
-left out (the caption counts them); labels are placed in order of importance, so what
-matters is named first. Deterministic: the same input gives the same picture.
+them: each label takes, of a few places around its node (right, left, above, below, and the
+corners), one that overlaps no marker, no arrowhead, no other label and nothing outside the
+plot, and that no link runs along; of those, the one fewest links cross (they are cut under
+it: knock_out). A label that finds no such place is left out (the figure and the caption
+count them); labels are placed in order of importance, so what matters is named first.
+Links run in the gaps between rows of points (curves). Deterministic: the same input gives
+the same picture.
 """
 
 from __future__ import annotations
