@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from claimtrace import analysis, export, report, schema
-from claimtrace.figures.common import Options, time_scale
+from claimtrace.figures.common import Options
 from claimtrace.figures.timescale import SCALES
 from claimtrace.filters import Filters, apply
 from claimtrace.ingest import load_path
@@ -92,12 +92,13 @@ def render(args: argparse.Namespace) -> int:
         case.meta.claim if args.subtitle is None else args.subtitle,
     )
     options = Options(timezone=case.meta.timezone, time_scale=args.time_scale, width=spec.width)
-    if set(args.format) & {*export.IMAGE_FORMATS, "html"} and len(view.events):
-        print(f"note: {time_scale(view.events, options).describe()}", file=sys.stderr)
     inferred = args.view != "timeline" and bool(view.links["kind"].eq("inferred").any())
     footer = report.provenance(case, filters, inferred_shown=inferred)
     drawn = set(args.format) & {*export.IMAGE_FORMATS, "html"}
     parts = report.figures_for(view, options, args.view) if drawn else []
+    said = next((p.layout.meta["scale"] for p in parts if p.layout.meta), "")
+    if said:  # the time scale the figures took (the same for both), and why
+        print(f"note: {said}", file=sys.stderr)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = report.file_stem(case)

@@ -8,7 +8,7 @@ import streamlit as st
 from claimtrace import diffusion, schema
 from claimtrace.analysis import Story
 from claimtrace.dates import format_interval
-from claimtrace.figures.common import DIMENSION_LABELS, Options, time_scale, value_label
+from claimtrace.figures.common import DIMENSION_LABELS, Options, value_label
 from claimtrace.figures.network import network_figure, outlet_network_figure
 from claimtrace.figures.timeline import cited_by_map, timeline_figure
 from claimtrace.filters import View
@@ -92,7 +92,7 @@ def render_timeline(
         f"One lane per {DIMENSION_LABELS[options.lanes].lower()}; shape = stance, colour = "
         f"{DIMENSION_LABELS[options.colour].lower()}. A bar is a date known only as a range. "
         "Dashed lines mark milestones, hexagons the jumps into a new language. "
-        "Click a point or drag a box to pick events. " + time_caption(view, options, basis)
+        "Click a point or drag a box to pick events. " + (fig.layout.meta or {}).get("scale", "")
     )
     chart_key = f"timeline-{key}"
     st.plotly_chart(
@@ -168,12 +168,6 @@ def _origins_not_reached(view: View, chain: list[dict]) -> list[str]:
     marked = view.events[view.events["stance"] == "originates"]
     on_path = {step["id"] for step in chain}
     return list(dict.fromkeys(marked.loc[~marked["id"].isin(on_path), "outlet"].tolist()))
-
-
-def time_caption(view: View, options: Options, basis=None) -> str:
-    """The caption's sentence on the time scale: which one, and why (as the network's)."""
-    events = view.events if basis is None or basis.empty else basis
-    return time_scale(events, options).describe() if len(events) else ""
 
 
 def render_details(view: View, picked: tuple[str, ...], tz: str) -> None:

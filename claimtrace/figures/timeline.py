@@ -135,6 +135,7 @@ def timeline_figure(
         clickmode="event+select",
         hovermode="closest",
         legend={"traceorder": "grouped"},
+        meta={"scale": axis.describe()},  # for the caption, as the network's
     )
     if lanes is None:
         fig.add_annotation(
