@@ -41,10 +41,15 @@ def load_path(path: str | Path, meta: CaseMeta | None = None) -> Case:
 
 
 def load_bytes(
-    data: bytes, name: str, meta: CaseMeta | None = None, timezone: str | None = None
+    data: bytes,
+    name: str,
+    meta: CaseMeta | None = None,
+    timezone: str | None = None,
+    columns: dict[str, str] | None = None,
 ) -> Case:
     """Load a file's bytes. Metadata comes from `meta`, else from a JSON file's `case` object;
-    `timezone`, when given, is the zone of times written without an offset."""
+    `timezone`, when given, is the zone of times written without an offset; `columns` maps the
+    file's own headers to contract columns ("" keeps one as an extra column), over the synonyms."""
     digest = hashlib.sha256(data).hexdigest()
     try:
         raw = read_table(data, name)
@@ -54,7 +59,60 @@ def load_bytes(
         meta = meta_from_dict(raw.meta, name)
     if timezone:
         meta = replace(meta, timezone=timezone)
+    return build_case(raw, Source(name, digest), meta, columns)
+
+
+def table_cells(raw: RawTable) -> tuple[list[str], list[list[str]]]:
+    """A raw table as text cells, every record (the broken ones as their raw text in the first
+    column), so it can be kept and read again exactly as the file was."""
+    header = [h or f"column {i + 1}" for i, h in enumerate(raw.header)]
+    if raw.columns is not None:
+        records = [list(r) for r in zip(*raw.columns, strict=True)] if raw.columns else []
+    else:
+        records = raw.records
+    rows = [(n, [_cell_text(v) for v in r]) for n, r in zip(raw.numbers, records, strict=True)]
+    rows += [(n, [text]) for n, _, text in raw.broken]
+    rows.sort(key=lambda item: item[0])
+    return header, [cells for _, cells in rows]
+
+
+def mapped_header(header: list[str], columns: dict[str, str]) -> list[str]:
+    """The header with the user's mapping applied: a mapped column takes the contract's name."""
+    out = []
+    for h in header:
+        target = columns.get(h)
+        out.append(target if target else h)
+    return out
+
+
+def load_table(
+    header: list[str], rows: list[list[str]], meta: CaseMeta, name: str, digest: str
+) -> Case:
+    """A table of text cells (a stored revision, the table editor) through the same validation
+    as a file. Rows are numbered 1, 2, 3 … as the table editor shows them."""
+    raw = RawTable(
+        header=list(header),
+        records=[list(r) for r in rows],
+        numbers=list(range(1, len(rows) + 1)),
+        unit="table row",
+        format="case store",
+    )
     return build_case(raw, Source(name, digest), meta)
+
+
+def meta_to_dict(meta: CaseMeta) -> dict:
+    """A CaseMeta as case.json writes it (meta_from_dict reads it back)."""
+    out = {
+        "title": meta.title,
+        "claim": meta.claim,
+        "summary": meta.summary,
+        "timezone": meta.timezone,
+        "sources": meta.sources,
+        "credit": meta.credit,
+    }
+    if meta.focus:
+        out["focus"] = {"from": meta.focus[0], "to": meta.focus[1]}
+    return out
 
 
 def meta_from_dict(data: dict, name: str) -> CaseMeta:
@@ -245,8 +303,11 @@ def _quote(value: object) -> str:
     return repr(text if len(text) <= _SHOWN_LIMIT else text[:_SHOWN_LIMIT] + "…")
 
 
-def build_case(raw: RawTable, source: Source, meta: CaseMeta) -> Case:
-    """Validate a raw table into a Case."""
+def build_case(
+    raw: RawTable, source: Source, meta: CaseMeta, columns: dict[str, str] | None = None
+) -> Case:
+    """Validate a raw table into a Case; `columns` maps headers to contract columns ("" = extra)
+    where the user said what a header means."""
     unit = raw.unit
     problems = [Problem("error", reason, number, None, unit) for number, reason, _ in raw.broken]
 
@@ -254,8 +315,12 @@ def build_case(raw: RawTable, source: Source, meta: CaseMeta) -> Case:
     mapping: dict[int, str] = {}  # position -> contract column
     extra: dict[int, str] = {}  # position -> extra column name as shown
     used_names: set[str] = set(schema.COLUMN_NAMES) | set(DERIVED)
+    columns = columns or {}
     for pos, header in enumerate(raw.header):
         column = schema.match_header(header) if header else None
+        if header in columns:
+            chosen = columns[header]
+            column = chosen if chosen in schema.COLUMN_NAMES else None
         if column and column not in mapping.values():
             mapping[pos] = column
             continue

@@ -1,0 +1,109 @@
+"""What changed between two revisions of a case: metadata fields, and rows added, removed, changed.
+
+Rows are matched by their `id` where it is unique in both revisions, else by their position, so a
+corrected date shows as one changed row, not as a row removed and another added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from claimtrace.store import Content
+
+
+@dataclass(frozen=True)
+class RowChange:
+    key: str  # the row's id, or "row N" where the id is missing or not unique
+    kind: str  # "added", "removed", "changed"
+    cells: tuple[tuple[str, str, str], ...] = ()  # (column, before, after) of changed cells
+    row: tuple[tuple[str, str], ...] = ()  # the whole row (added or removed), column -> value
+
+
+@dataclass(frozen=True)
+class Diff:
+    meta: tuple[tuple[str, str, str], ...] = ()  # (field, before, after)
+    columns_added: tuple[str, ...] = ()
+    columns_removed: tuple[str, ...] = ()
+    rows: tuple[RowChange, ...] = field(default_factory=tuple)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.meta or self.columns_added or self.columns_removed or self.rows)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for r in self.rows if r.kind == kind)
+
+
+def _meta_text(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items() if v)
+    return "" if value is None else str(value)
+
+
+def _keyed(content: Content) -> dict[str, dict[str, str]]:
+    header = list(content.header)
+    rows = [dict(zip(header, r, strict=True)) for r in content.rows]
+    ids = [r.get("id", "") for r in rows]
+    out: dict[str, dict[str, str]] = {}
+    for position, (row, ident) in enumerate(zip(rows, ids, strict=True), start=1):
+        unique = ident and ids.count(ident) == 1
+        out[f"id {ident}" if unique else f"row {position}"] = row
+    return out
+
+
+def diff(before: Content | None, after: Content) -> Diff:
+    before = before or Content({}, (), ())
+    meta = []
+    for key in sorted(set(before.meta) | set(after.meta)):
+        a, b = _meta_text(before.meta.get(key)), _meta_text(after.meta.get(key))
+        if a != b:
+            meta.append((key, a, b))
+    old_cols, new_cols = list(before.header), list(after.header)
+    old, new = _keyed(before), _keyed(after)
+    rows = []
+    for key, row in new.items():
+        if key not in old:
+            rows.append(RowChange(key, "added", row=tuple((c, v) for c, v in row.items() if v)))
+            continue
+        cells = tuple(
+            (c, old[key].get(c, ""), row.get(c, ""))
+            for c in dict.fromkeys([*new_cols, *old_cols])
+            if old[key].get(c, "") != row.get(c, "")
+        )
+        if cells:
+            rows.append(RowChange(key, "changed", cells=cells))
+    for key, row in old.items():
+        if key not in new:
+            rows.append(RowChange(key, "removed", row=tuple((c, v) for c, v in row.items() if v)))
+    return Diff(
+        meta=tuple(meta),
+        columns_added=tuple(c for c in new_cols if c not in old_cols),
+        columns_removed=tuple(c for c in old_cols if c not in new_cols),
+        rows=tuple(rows),
+    )
+
+
+def describe(change: Diff) -> str:
+    """One line for the history: "2 rows changed (id dm-1: date), 1 added; title"."""
+    if change.empty:
+        return "no change"
+    parts = []
+    changed = [r for r in change.rows if r.kind == "changed"]
+    if changed:
+        shown = ", ".join(
+            f"{r.key.removeprefix('id ')}: {', '.join(c for c, _, _ in r.cells)}"
+            for r in changed[:3]
+        )
+        more = ", …" if len(changed) > 3 else ""
+        parts.append(f"{len(changed)} row{'s' * (len(changed) != 1)} changed ({shown}{more})")
+    for kind in ("added", "removed"):
+        n = change.count(kind)
+        if n:
+            parts.append(f"{n} row{'s' * (n != 1)} {kind}")
+    if change.columns_added:
+        parts.append("columns added: " + ", ".join(change.columns_added))
+    if change.columns_removed:
+        parts.append("columns removed: " + ", ".join(change.columns_removed))
+    if change.meta:
+        parts.append("case details: " + ", ".join(k for k, _, _ in change.meta))
+    return "; ".join(parts)
