@@ -25,6 +25,7 @@ class Diff:
     columns_added: tuple[str, ...] = ()
     columns_removed: tuple[str, ...] = ()
     rows: tuple[RowChange, ...] = field(default_factory=tuple)
+    meta_after: dict = field(default_factory=dict, compare=False)  # changed fields' new values
 
     @property
     def empty(self) -> bool:
@@ -76,6 +77,7 @@ def diff(before: Content | None, after: Content) -> Diff:
         if key not in new:
             rows.append(RowChange(key, "removed", row=tuple((c, v) for c, v in row.items() if v)))
     return Diff(
+        meta_after={key: after.meta.get(key) for key, _, _ in meta},
         meta=tuple(meta),
         columns_added=tuple(c for c in new_cols if c not in old_cols),
         columns_removed=tuple(c for c in old_cols if c not in new_cols),
@@ -107,3 +109,52 @@ def describe(change: Diff) -> str:
     if change.meta:
         parts.append("case details: " + ", ".join(k for k, _, _ in change.meta))
     return "; ".join(parts)
+
+
+def apply(change: Diff, onto: Content) -> tuple[Content, list[str]]:
+    """Make the same edits on another revision (someone saved in between): cells changed by id,
+    rows added and removed, case details. Returns the content and a note for every edit that met
+    someone else's change (both changed a cell, or the row is gone), so nothing is lost unseen."""
+    header = list(onto.header)
+    for column in change.columns_added:
+        if column not in header:
+            header.append(column)
+    keyed = {k: dict(v) for k, v in _keyed(onto).items()}
+    order = list(keyed)
+    notes = []
+    for row in change.rows:
+        name = row.key.removeprefix("id ")
+        if row.kind == "changed":
+            if row.key not in keyed:
+                notes.append(
+                    f"{name}: not in the latest revision (someone deleted it); your change "
+                    "to it was not applied"
+                )
+                continue
+            for column, before, after in row.cells:
+                theirs = keyed[row.key].get(column, "")
+                if theirs not in (before, after):
+                    notes.append(
+                        f"{name}, {column}: they wrote “{theirs}”, you “{after}”; yours kept"
+                    )
+                keyed[row.key][column] = after
+        elif row.kind == "added":
+            key = row.key if row.key not in keyed else f"{row.key} (yours)"
+            if key != row.key:
+                notes.append(f"{name}: they added a row with this id too; both are kept")
+            keyed[key] = dict(row.row)
+            order.append(key)
+        elif row.key in keyed:
+            del keyed[row.key]
+            order.remove(row.key)
+    meta = dict(onto.meta)
+    for key, before, after in change.meta:
+        theirs = _meta_text(meta.get(key))
+        if theirs not in (before, after):
+            notes.append(f"case {key}: they changed it too; yours kept")
+        if change.meta_after.get(key) is None:
+            meta.pop(key, None)
+        else:
+            meta[key] = change.meta_after[key]
+    rows = [[keyed[k].get(c, "") for c in header] for k in order]
+    return Content.of(meta, header, rows), notes
