@@ -11,9 +11,12 @@ from claimtrace import analysis
 from claimtrace.filters import apply, documented_only
 from components import loading, state
 from components.analysis_panel import render_analysis
+from components.case_editor import render_case_editor
+from components.casestore import show_flash
 from components.charts import highlighted, render_details, render_network, render_timeline
 from components.export_panel import render_chart_download, render_export_panel
 from components.header import render_key_figures, render_title
+from components.mapping_panel import missing_required, render_mapping
 from components.share import render_share_link
 from components.sidebar import render_case_picker, render_display, render_filters, render_inferred
 from components.tables import render_events_table, render_problems
@@ -24,6 +27,7 @@ st.set_page_config(page_title="ClaimTrace", page_icon="🧭", layout="wide")
 
 choice = render_case_picker()
 case = choice.case
+show_flash()
 if case is None:
     st.title("ClaimTrace", anchor=False)
     st.info(
@@ -35,16 +39,25 @@ if case.fatal:
     st.title("ClaimTrace", anchor=False)
     st.error(f"This file could not be read. {md(case.fatal)}")
     st.stop()
+if choice.upload:
+    render_mapping(
+        choice.upload,
+        case.source.name,
+        choice.columns,
+        missing_required(choice.upload, case.source.name, choice.columns),
+    )
 if case.events.empty:
     st.title(md(case.meta.title), anchor=False)
     st.warning(
         f"No row of {md(case.source.name)} could be loaded: {len(case.rejected):,} of "
         f"{case.source.rows:,} rows were rejected. The problems below say why, row by row."
     )
+    if choice.stored:
+        render_case_editor(choice.stored, case)
     render_problems(case)
     st.stop()
 
-filters = render_filters(case, choice.key)
+filters = render_filters(case, choice.filter_scope)
 options = render_display(case)
 inferred = render_inferred()
 links = case.links
@@ -58,12 +71,14 @@ documented = documented_only(view)
 story = analysis.story(view.events, documented.links)
 state.forget_stale(set(case.events["id"]))
 render_title(case)
+if choice.stored:
+    render_case_editor(choice.stored, case)
 
 
 @st.fragment(run_every=PLAY_INTERVAL if state.playing() else None)
 def explore() -> None:
     """Everything that follows the time slider; while playing, only this part reruns."""
-    clock = render_time_controls(view.events, case.meta.timezone, choice.key)
+    clock = render_time_controls(view.events, case.meta.timezone, choice.filter_scope)
     now_view, now_documented, now_story = view, documented, story  # at the end of the case
     if clock.now:  # an earlier moment: what may have appeared by then
         now_view = apply(case, replace(filters, now=clock.now), links)

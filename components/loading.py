@@ -41,9 +41,11 @@ def load_bundled(path: str, mtime: float) -> Case:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_upload(data: bytes, name: str, timezone: str) -> Case:
-    """An uploaded file, keyed by its bytes, name and the time zone chosen for it."""
-    return load_bytes(data, name, timezone=timezone)
+def load_upload(data: bytes, name: str, timezone: str, columns: str = "") -> Case:
+    """An uploaded file, keyed by its bytes, name, the time zone chosen for it and the column
+    mapping (JSON: header -> contract column) the user gave for its headers."""
+    mapping = json.loads(columns) if columns else None
+    return load_bytes(data, name, timezone=timezone, columns=mapping)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -57,3 +59,26 @@ def links_with_inferred(case_key: str, _case: Case, per_event: int, min_confiden
         _case.events, _case.links, max_per_event=per_event, min_confidence=min_confidence
     )
     return pd.concat([_case.links, inferred], ignore_index=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_stored(case_id: str, number: int, sha256: str, title: str, saved: str, _revision) -> Case:
+    """A stored revision, through the same validation as a file; keyed by its content's hash
+    (a revision never changes, so its number and hash name it for good)."""
+    from claimtrace.ingest import load_table
+
+    content = _revision.content
+    meta = meta_from_dict(content.meta, title)
+    name = f"stored case “{title}” ({case_id}), revision {number} of {saved[:10]}"
+    return load_table(list(content.header), [list(r) for r in content.rows], meta, name, sha256)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def upload_headers(data: bytes, name: str) -> tuple[str, ...]:
+    """The headers of an uploaded file (empty when it cannot be read as a table)."""
+    from claimtrace.readers import UnreadableFile, read_table
+
+    try:
+        return tuple(read_table(data, name).header)
+    except UnreadableFile:
+        return ()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +16,8 @@ from claimtrace.figures.common import DIMENSION_LABELS, Options, value_label
 from claimtrace.figures.timescale import SCALE_LABELS, SCALES
 from claimtrace.filters import FACETS, Filters
 from claimtrace.model import Case
-from components import loading, state
+from components import casestore, loading, mapping_panel, state
+from components.casestore import Stored
 from components.text import md
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl"]
@@ -28,10 +31,21 @@ FACET_LABELS = {
 }
 
 
+SOURCES = ["Bundled case", "Stored case", "Upload a file"]
+
+
 @dataclass(frozen=True)
 class Choice:
     case: Case | None
     key: str  # ties widget keys to the loaded data, so stale choices never survive a new file
+    stored: Stored | None = None  # a case from the case store, at the revision shown
+    scope: str = ""  # what the filters are made for: a stored case keeps them across its saves
+    upload: bytes = b""  # an uploaded file's bytes (for its column mapping and saving it)
+    columns: dict[str, str] | None = None  # the column mapping applied to the upload
+
+    @property
+    def filter_scope(self) -> str:
+        return self.scope or self.key
 
 
 def render_case_picker() -> Choice:
@@ -40,12 +54,19 @@ def render_case_picker() -> Choice:
     cases = loading.bundled_cases()
     source = st.sidebar.radio(
         "Data",
-        ["Bundled case", "Upload a file"],
+        SOURCES,
         key="source",
         horizontal=True,
         label_visibility="collapsed",
         bind="query-params",
     )
+    casestore.render_author()
+    if source == "Stored case":
+        case, stored = casestore.render_stored_picker()
+        if case is None or stored is None:
+            return Choice(None, "")
+        scope = f"stored:{stored.record.id}"
+        return Choice(case, case.source.sha256 + stored.record.id, stored, scope)
     if source == "Bundled case" and cases:
         slug = st.sidebar.selectbox(
             "Bundled case",
@@ -57,6 +78,14 @@ def render_case_picker() -> Choice:
         path: Path = cases[slug]
         with st.spinner("Loading the case…"):
             case = loading.load_bundled(str(path), path.stat().st_mtime)
+        st.sidebar.button(
+            "Copy into the case store, to edit it",
+            key="copy-bundled",
+            on_click=casestore.copy_bundled,
+            args=(case, slug),
+            help="The bundled case is read-only; a stored copy can be edited, and every save "
+            "is kept as a revision.",
+        )
         return Choice(case, case.source.sha256)
     upload = st.sidebar.file_uploader(
         "Events file (CSV, Excel, JSON)",
@@ -75,10 +104,26 @@ def render_case_picker() -> Choice:
     if upload is None:
         state.expect_upload_notice()
         return Choice(None, "")
+    data = upload.getvalue()
+    columns = mapping_panel.columns_for(data, upload.name)
     with st.spinner(f"Reading {md(upload.name)}…"):
-        case = loading.load_upload(upload.getvalue(), upload.name, timezone)
+        case = loading.load_upload(
+            data, upload.name, timezone, json.dumps(columns, sort_keys=True) if columns else ""
+        )
     state.note_upload(case.source.name, case.source.short_hash)
-    return Choice(case, case.source.sha256 + timezone)
+    if not case.fatal:
+        st.sidebar.button(
+            "Save as a new stored case",
+            key="save-upload",
+            on_click=casestore.save_upload,
+            args=(case, data, columns),
+            help="Keep this file's rows (rejected ones too) in the case store, to edit them in "
+            "the page; every save is kept as a revision.",
+        )
+    key = case.source.sha256 + timezone
+    if columns:  # widget keys carry the choice key: a short hash of the mapping, not its JSON
+        key += hashlib.sha256(json.dumps(columns, sort_keys=True).encode()).hexdigest()[:16]
+    return Choice(case, key, upload=data, columns=columns)
 
 
 def _default_range(case: Case) -> tuple[pd.Timestamp, pd.Timestamp, tuple]:
@@ -103,6 +148,10 @@ def render_filters(case: Case, key: str) -> Filters:
     # Filter keys are the URL's parameter names; a new case starts them afresh, so no stale
     # choice of another file survives (a keyed widget would otherwise keep it).
     state.reset_on_new_case(key, ["dates", *FACETS])
+    held = st.session_state.get("dates")
+    if isinstance(held, tuple | list) and any(d < lo or d > hi for d in held):
+        # An edit of the same case moved its first or last day: keep the range, within the case.
+        st.session_state["dates"] = tuple(min(max(d, lo), hi) for d in held)
     picked = st.sidebar.date_input(
         f"Date range ({case.meta.timezone})",
         value=chosen,

@@ -84,3 +84,30 @@ def playing() -> bool:
 
 def set_playing(value: bool) -> None:
     st.session_state[PLAYING] = value
+
+
+# --- the case store ----------------------------------------------------------------------------
+STORED = "stored"  # the id of the stored case on the page, in the URL
+STORED_SEEN = "_stored_seen"  # the stored case the revision in the URL was chosen for
+REV = "rev"  # the revision shown, in the URL only: a link keeps showing what it showed
+EDIT_BASE = "_edit_base"  # (case id, revision) this session opened as the latest, to edit
+AUTHOR = "author"  # who saves, for the history
+FLASH = "_flash"  # a message to show once, after the rerun that follows an action
+
+
+def revision_wanted(head: int) -> int:
+    """The revision the URL asks for, if it is one of this case's; else the latest."""
+    raw = st.query_params.get(REV, "")
+    try:
+        number = int(raw)
+    except ValueError:
+        return head
+    return number if 1 <= number <= head else head
+
+
+def set_revision(number: int | None) -> None:
+    if number is None:
+        if REV in st.query_params:
+            del st.query_params[REV]
+    else:
+        st.query_params[REV] = str(number)

@@ -21,6 +21,13 @@ def _fresh_cache() -> Iterator[None]:
     st.cache_data.clear()
 
 
+@pytest.fixture(autouse=True)
+def _own_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every test its own case store (never the developer's data/store/), by the variable a
+    # newsroom sets for its PostgreSQL. A test that needs to know it sets it again itself.
+    monkeypatch.setenv("CLAIMTRACE_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+
+
 @pytest.fixture
 def bundled() -> AppTest:
     """The app as a visitor first sees it: the bundled case."""

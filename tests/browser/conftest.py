@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -48,8 +49,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
+    # A case store of its own (never the developer's data/store/): SQLite in a temporary folder.
+    store = tmp_path_factory.mktemp("store") / "cases.sqlite"
+    env = {**os.environ, "CLAIMTRACE_DATABASE_URL": f"sqlite:///{store}"}
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             deadline = time.monotonic() + START_TIMEOUT
             while _health(url) != "ok":

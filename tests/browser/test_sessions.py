@@ -49,6 +49,13 @@ def test_no_user_data_can_live_in_shared_objects():
     for path in _modules():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         source = ast.unparse(tree)
+        if path.name == "casestore.py":
+            # The one shared object: the case store's connection pool, one per database URL. It
+            # holds no case: what a session shows comes from the database, by case id.
+            opened = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)
+                      and any("cache_resource" in d for d in _decorators(n))]  # fmt: skip
+            assert [(f.name, [a.arg for a in f.args.args]) for f in opened] == [("_open", ["url"])]
+            source = source.replace("@st.cache_resource(show_spinner=False)", "")
         assert "cache_resource" not in source, path  # one object shared by every session
         for node in ast.walk(tree):
             assert not isinstance(node, ast.Global), f"{path}: global {node.names}"
@@ -75,7 +82,7 @@ def test_every_cached_function_is_keyed_by_content():
     """st.cache_data is shared by every session: each cached function must take what its result
     is made of (bytes, a path and its mtime, or a hash of the content) among the arguments it is
     keyed by; arguments starting with '_' are not part of the key."""
-    keyed = {"data", "path", "content", "case_key"}
+    keyed = {"data", "path", "content", "case_key", "sha256"}
     found = []
     for path in sorted((ROOT / "components").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -1,0 +1,312 @@
+"""Editing a stored case in the page: its events in a table editor, its details in a form, and
+its history (every revision, a diff between any two, restore). Each save is a new revision; a
+save made from a revision that is no longer the latest is refused, and the other person's change
+is shown beside one's own, never overwritten."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from claimtrace import editing, ingest, schema
+from claimtrace.changes import Diff, apply, describe, diff
+from claimtrace.model import Case
+from claimtrace.store import Conflict, Content
+from components import casestore, state
+from components.casestore import Stored
+from components.sidebar import TIMEZONES
+from components.text import md
+
+CONFLICT = "_conflict"  # (case id, base, their revision number, my content as JSON)
+
+
+def editor_key(stored: Stored) -> str:
+    """The table editor's key: one per revision, so unsaved edits stay with the revision they
+    were made on (and survive a refused save), and a new revision starts clean."""
+    return f"case-editor-{stored.record.id}-{stored.revision.number}"
+
+
+def render_case_editor(stored: Stored, case: Case) -> None:
+    with st.expander("Edit this case: events, details, history", expanded=False):
+        st.caption(
+            f"{md(casestore.store_line(stored))} Every save is a new revision: nothing saved is "
+            "ever lost, and any revision can be restored."
+        )
+        _render_conflict(stored)
+        events, details, history = st.tabs(["Events", "Case details", "History"])
+        with events:
+            _render_events(stored, case)
+        with details:
+            _render_details(stored)
+        with history:
+            _render_history(stored)
+
+
+def _save(stored: Stored, content: Content, message: str) -> None:
+    """Save as the revision after the one shown; on a conflict keep the edits and say so."""
+    try:
+        revision = stored.store.save(
+            stored.record.id, stored.revision.number, content, casestore.author(), message
+        )
+    except Conflict as exc:
+        st.session_state[CONFLICT] = (
+            stored.record.id,
+            stored.revision.number,
+            exc.theirs.number,
+            content.to_json(),
+        )
+        st.rerun()
+        return
+    st.session_state.pop(CONFLICT, None)
+    state.set_revision(revision.number)
+    st.session_state[state.FLASH] = f"Saved as revision {revision.number}: {revision.changes}."
+    st.rerun()
+
+
+def _render_conflict(stored: Stored) -> None:
+    pending = st.session_state.get(CONFLICT)
+    if not pending or pending[0] != stored.record.id or pending[1] != stored.revision.number:
+        return
+    _, base, theirs_number, mine_json = pending
+    store = stored.store
+    theirs = store.revision(stored.record.id, theirs_number)
+    base_content = stored.revision.content
+    mine = Content.from_json(mine_json)
+    st.error(
+        f"Not saved: {md(theirs.author)} saved this case at "
+        f"{theirs.created_at[:16].replace('T', ' ')} UTC (revision {theirs.number}) after you "
+        f"opened revision {base}. Your edits are still here, unsaved."
+    )
+    st.markdown(f"**Their change** (revision {base} → {theirs.number}):")
+    _show_diff(diff(base_content, theirs.content))
+    st.markdown("**Your change**, not yet saved:")
+    _show_diff(diff(base_content, mine))
+    left, right = st.columns(2)
+    if left.button(
+        f"Apply my edits to revision {theirs.number} and save",
+        key="conflict-merge",
+        type="primary",
+    ):
+        merged, notes = apply(diff(base_content, mine), theirs.content)
+        message = f"Your edits over revision {theirs.number}"
+        if notes:
+            message += " (" + "; ".join(notes) + ")"
+        latest = Stored(store, store.case(stored.record.id), theirs, editable=True)
+        st.session_state.pop(CONFLICT, None)
+        _save(latest, merged, message)
+    if right.button(f"Drop my edits and open revision {theirs.number}", key="conflict-drop"):
+        st.session_state.pop(CONFLICT, None)
+        state.set_revision(theirs.number)
+        st.rerun()
+
+
+def _column_config(content: Content) -> dict:
+    config: dict = {
+        editing.PROBLEM: st.column_config.TextColumn(
+            "Problem", disabled=True, help="Why the row is rejected, or what to check"
+        ),
+        "date": st.column_config.TextColumn(
+            "date",
+            help="As in a file: 2022-08-05, 05.08.2022, 2022-08-05 14:30, 2022-08 (that month)",
+        ),
+        "date_end": st.column_config.TextColumn(
+            "date_end", help="The latest it can have been, where the date is uncertain"
+        ),
+        "cites": st.column_config.MultiselectColumn(
+            "cites",
+            options=editing.cite_options(content),
+            accept_new_options=True,
+            help="Events of this case (by id) or outside sources (type a name) it attributes "
+            "the claim to",
+        ),
+        "url": st.column_config.LinkColumn("url", help="Link to the item"),
+    }
+    for column in editing.PICKERS:
+        config[column] = st.column_config.SelectboxColumn(
+            column,
+            options=editing.picker_options(column),
+            format_func=lambda code, c=column: editing.option_label(c, code),
+            help=next(c.meaning for c in schema.COLUMNS if c.name == column),
+        )
+    return config
+
+
+def _render_events(stored: Stored, case: Case) -> None:
+    content = stored.revision.content
+    frame = editing.editor_frame(content, case)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)  # the row numbers the problems name
+    readonly = not stored.editable
+    if readonly:
+        st.info(
+            f"This is revision {stored.revision.number}, not the latest: it can be looked at "
+            "and restored (History), not edited."
+        )
+    st.caption(
+        "Click a cell to change it; add a row at the bottom, delete rows by ticking them. "
+        "Rows are checked as a file is: a rejected row stays here with its reason."
+    )
+    edited = st.data_editor(
+        frame,
+        key=editor_key(stored),
+        num_rows="fixed" if readonly else "dynamic",
+        disabled=True if readonly else [editing.PROBLEM],
+        column_config=_column_config(content),
+        width="stretch",
+    )
+    if readonly:
+        return
+    candidate = editing.content_from_frame(edited, content.meta, content.header)
+    change = diff(content, candidate)
+    if change.empty:
+        st.caption("No unsaved change.")
+        return
+    checked = ingest.load_table(
+        list(candidate.header),
+        [list(r) for r in candidate.rows],
+        case.meta,
+        "check",
+        candidate.sha256,
+    )
+    st.markdown(f"**Unsaved:** {md(describe(change))}.")
+    st.caption(
+        f"After saving, {len(checked.events):,} of {len(candidate.rows):,} rows load and "
+        f"{len(checked.rejected):,} are rejected."
+    )
+    for problem in checked.errors[:8]:
+        st.warning(md(str(problem)))
+    message = st.text_input("What you changed (for the history)", key="edit-message")
+    if st.button(f"Save as revision {stored.revision.number + 1}", key="edit-save", type="primary"):
+        _save(stored, candidate, message)
+
+
+def _render_details(stored: Stored) -> None:
+    content = stored.revision.content
+    meta = dict(content.meta)
+    readonly = not stored.editable
+    focus = meta.get("focus") if isinstance(meta.get("focus"), dict) else {}
+    number = stored.revision.number
+    with st.form(f"details-{stored.record.id}-{number}", border=False):
+        title = st.text_input("Title", value=str(meta.get("title", "")), disabled=readonly)
+        claim = st.text_area("The claim, in one sentence", value=str(meta.get("claim", "")))
+        summary = st.text_area("Summary", value=str(meta.get("summary", "")), height=150)
+        zones = list(dict.fromkeys([str(meta.get("timezone") or "UTC"), *TIMEZONES]))
+        timezone = st.selectbox("Time zone of times without an offset", zones)
+        has_focus = st.checkbox(
+            "Open on a focus period", value=bool(focus.get("from") and focus.get("to"))
+        )
+        left, right = st.columns(2)
+        start = left.date_input("Focus from", value=_day(focus.get("from")), format="DD.MM.YYYY")
+        end = right.date_input("Focus to", value=_day(focus.get("to")), format="DD.MM.YYYY")
+        credit = st.text_input(
+            "Credit (printed under every exported figure)", value=str(meta.get("credit", ""))
+        )
+        sources = st.text_area("Sources and method", value=str(meta.get("sources", "")))
+        message = st.text_input("What you changed (for the history)")
+        saved = st.form_submit_button(
+            f"Save details as revision {number + 1}", disabled=readonly, type="primary"
+        )
+    if not saved:
+        return
+    new = {**meta, "title": title.strip(), "claim": claim.strip(), "summary": summary.strip()}
+    new.update(timezone=timezone, credit=credit.strip(), sources=sources.strip())
+    if has_focus and start and end:
+        low, high = sorted([start, end])
+        new["focus"] = {**focus, "from": low.isoformat(), "to": high.isoformat()}
+    else:
+        new.pop("focus", None)
+    if not new["title"]:
+        st.error("A case needs a title.")
+        return
+    candidate = Content(new, content.header, content.rows)
+    if diff(content, candidate).empty:
+        st.info("Nothing changed.")
+        return
+    _save(stored, candidate, message)
+
+
+def _day(text) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None
+
+
+def _render_history(stored: Stored) -> None:
+    store, record = stored.store, stored.record
+    history = store.history(record.id)
+    table = pd.DataFrame(
+        {
+            "revision": [r.number for r in history],
+            "saved (UTC)": [r.created_at[:19].replace("T", " ") for r in history],
+            "by": [r.author for r in history],
+            "what changed": [r.changes for r in history],
+            "note": [r.message for r in history],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch", key="history-table")
+    numbers = [r.number for r in history]
+    left, right = st.columns(2)
+    older = left.selectbox(
+        "Compare revision", numbers, index=min(1, len(numbers) - 1), key="history-from"
+    )
+    newer = right.selectbox("with revision", numbers, index=0, key="history-to")
+    if older != newer:
+        a, b = sorted([older, newer])
+        st.markdown(f"**Revision {a} → {b}**")
+        _show_diff(diff(store.revision(record.id, a).content, store.revision(record.id, b).content))
+    pick = st.selectbox(
+        "Revision to open or restore",
+        numbers,
+        index=numbers.index(stored.revision.number),
+        key="history-pick",
+    )
+    left, right = st.columns(2)
+    left.button(
+        f"Open revision {pick}",
+        key="history-open",
+        on_click=state.set_revision,
+        args=(pick,),
+        help="Look at it (read-only); a link to the page keeps showing it.",
+    )
+    if right.button(
+        f"Restore revision {pick} as the latest",
+        key="history-restore",
+        disabled=pick == record.head,
+        help="Saves its content as a new revision; the revisions in between stay in the history.",
+    ):
+        revision = store.restore(record.id, pick, record.head, casestore.author())
+        state.set_revision(revision.number)
+        st.session_state[state.FLASH] = f"Revision {pick} restored as revision {revision.number}."
+        st.rerun()
+
+
+def _show_diff(change: Diff) -> None:
+    if change.empty:
+        st.caption("No change.")
+        return
+    st.caption(md(describe(change)))
+    rows = []
+    for key, before, after in change.meta:
+        rows.append(("case details", key, "", before, after))
+    for row in change.rows:
+        name = row.key.removeprefix("id ")
+        if row.kind == "changed":
+            rows += [("changed", name, c, a, b) for c, a, b in row.cells]
+        else:
+            text = ", ".join(f"{c}: {v}" for c, v in row.row if c in ("date", "outlet", "headline"))
+            rows.append(
+                (
+                    row.kind,
+                    name,
+                    "",
+                    text if row.kind == "removed" else "",
+                    text if row.kind == "added" else "",
+                )
+            )
+    st.dataframe(
+        pd.DataFrame(rows, columns=["what", "row", "column", "before", "after"]),
+        hide_index=True,
+        width="stretch",
+    )

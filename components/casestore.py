@@ -1,0 +1,309 @@
+"""The case store in the sidebar: open a stored case at a revision, and keep, copy, archive,
+delete, export and import cases. The store itself is claimtrace.store; this is its panel."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import dataclass
+
+import streamlit as st
+
+from claimtrace import ingest
+from claimtrace.editing import content_from_table
+from claimtrace.model import Case
+from claimtrace.readers import read_table
+from claimtrace.store import ENV_URL, CaseRecord, Revision, Store, StoreError, database_url
+from components import loading, state
+from components.text import md
+
+IMPORT_ERROR = "_import_error"
+SECRETS_NAME = "claimtrace"  # [connections.claimtrace] url = "postgresql://…" in secrets.toml
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The stored case on the page: its record, the revision shown, and the store."""
+
+    store: Store
+    record: CaseRecord
+    revision: Revision
+    # The revision was the latest when this session opened it: edits made on it may be saved
+    # (and meet a conflict if someone saved since); an older revision opened as such may not.
+    editable: bool = True
+
+    @property
+    def latest(self) -> bool:
+        return self.revision.number == self.record.head
+
+
+def store_url() -> str:
+    """$CLAIMTRACE_DATABASE_URL, else the url of st.connection's secrets, else the SQLite file."""
+    if os.environ.get(ENV_URL, "").strip():
+        return database_url()
+    try:
+        url = st.secrets["connections"][SECRETS_NAME]["url"]
+    except (FileNotFoundError, KeyError, AttributeError, TypeError):
+        url = ""
+    except Exception:  # no secrets file at all: Streamlit raises its own error type
+        url = ""
+    return database_url(str(url) or None)
+
+
+@st.cache_resource(show_spinner=False)
+def _open(url: str) -> Store:
+    return Store(url)
+
+
+def open_store() -> Store | None:
+    """The store, migrated to the latest schema; None (with the reason shown) when unreachable."""
+    url = store_url()
+    try:
+        return _open(url)
+    except Exception as exc:  # a database that cannot be reached or migrated
+        from claimtrace.store import describe_url
+
+        st.sidebar.error(
+            f"The case store ({md(describe_url(url))}) cannot be opened: {md(str(exc)[:300])}"
+        )
+        return None
+
+
+def author() -> str:
+    return str(st.session_state.get(state.AUTHOR, "")).strip() or "someone"
+
+
+def render_author() -> None:
+    st.sidebar.text_input(
+        "Your name, for the case history",
+        key=state.AUTHOR,
+        placeholder="e.g. Anna Muster",
+        help="Each save is a revision that says who made it and when.",
+    )
+
+
+def _flash(message: str) -> None:
+    st.session_state[state.FLASH] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(state.FLASH, None)
+    if message:
+        st.success(message)
+
+
+def _open_case(case_id: str, number: int | None = None) -> None:
+    """Switch the page to a stored case (in a callback: before the widgets are made)."""
+    st.session_state["source"] = "Stored case"
+    st.session_state[state.STORED] = case_id
+    st.session_state[state.STORED_SEEN] = case_id
+    state.set_revision(number)
+
+
+def copy_bundled(case: Case, slug: str) -> None:
+    """The bundled case (read-only) copied into the store as a new case, every row with it."""
+    store = open_store()
+    if store is None:
+        return
+    path = loading.bundled_cases()[slug]
+    raw = read_table(path.read_bytes(), path.name)
+    header, rows = ingest.table_cells(raw)
+    meta = json.loads((path.parent / "case.json").read_text(encoding="utf-8"))
+    content = content_from_table(header, rows, meta)
+    revision = store.create(
+        content,
+        author(),
+        f"Copied from the bundled case {slug}",
+        origin=f"bundled case {slug}, sha256 {case.source.short_hash}",
+    )
+    _open_case(revision.case_id, 1)
+    _flash(f"Copied into the case store as “{case.meta.title}”: you can edit it now.")
+
+
+def save_upload(case: Case, data: bytes, columns: dict[str, str] | None) -> None:
+    """An uploaded file kept as a new stored case: every row, rejected ones too."""
+    store = open_store()
+    if store is None:
+        return
+    raw = read_table(data, case.source.name)
+    header, rows = ingest.table_cells(raw)
+    content = content_from_table(header, rows, ingest.meta_to_dict(case.meta), columns)
+    revision = store.create(
+        content,
+        author(),
+        f"Saved from the file {case.source.name}",
+        origin=f"file {case.source.name}, sha256 {case.source.short_hash}",
+    )
+    _open_case(revision.case_id, 1)
+    _flash(
+        f"Saved “{case.meta.title}” in the case store with all {len(rows):,} rows "
+        f"({len(case.rejected):,} rejected: fix them in the table editor)."
+    )
+
+
+def render_stored_picker() -> tuple[Case | None, Stored | None]:
+    """Pick a stored case; the page shows the revision the URL names, else the latest."""
+    store = open_store()
+    if store is None:
+        return None, None
+    archived = st.sidebar.toggle("Show archived cases", key="show-archived")
+    records = {r.id: r for r in store.cases(archived=archived)}
+    wanted = st.session_state.get(state.STORED) or st.query_params.get(state.STORED)
+    if wanted and wanted not in records:
+        with contextlib.suppress(StoreError):  # a shared link to an archived case still opens
+            records[wanted] = store.case(wanted)
+    if not records:
+        st.sidebar.info(
+            "No stored case yet. Copy the bundled case into the store, or upload a file and "
+            "save it as a new case."
+        )
+        _render_import(store)
+        return None, None
+    case_id = st.sidebar.selectbox(
+        "Stored case",
+        list(records),
+        format_func=lambda i: records[i].title + (" (archived)" if records[i].archived else ""),
+        key=state.STORED,
+        bind="query-params",
+    )
+    record = records[case_id]
+    if st.session_state.get(state.STORED_SEEN) not in (None, case_id):
+        state.set_revision(None)  # another case: open its latest revision
+    st.session_state[state.STORED_SEEN] = case_id
+    number = state.revision_wanted(record.head)
+    try:
+        revision = store.revision(case_id, number)
+    except StoreError as exc:
+        st.sidebar.error(md(str(exc)))
+        revision = store.revision(case_id)
+    state.set_revision(revision.number)
+    if revision.number == record.head:
+        st.session_state[state.EDIT_BASE] = (case_id, revision.number)
+    editable = st.session_state.get(state.EDIT_BASE) == (case_id, revision.number)
+    stored = Stored(store, record, revision, editable)
+    _render_revision_note(stored)
+    case = loading.load_stored(
+        case_id, revision.number, revision.sha256, record.title, revision.created_at, revision
+    )
+    _render_actions(stored)
+    _render_import(store)
+    return case, stored
+
+
+def _render_revision_note(stored: Stored) -> None:
+    rev, record = stored.revision, stored.record
+    saved = f"saved {rev.created_at[:16].replace('T', ' ')} UTC by {md(rev.author)}"
+    if stored.latest:
+        st.sidebar.caption(f"Revision {rev.number} (the latest), {saved}. {md(store_line(stored))}")
+        return
+    if stored.editable:
+        st.sidebar.warning(
+            f"Revision {record.head} was saved since you opened revision {rev.number} ({saved}). "
+            "Your unsaved edits stay here; saving them shows both changes first."
+        )
+        return
+    st.sidebar.warning(
+        f"You are looking at revision {rev.number} of {record.head}, {saved}. "
+        "A link to this view keeps showing this revision; to edit, go to the latest."
+    )
+    st.sidebar.button(
+        f"Go to the latest revision ({record.head})",
+        on_click=state.set_revision,
+        args=(record.head,),
+        key="to-latest",
+    )
+
+
+def store_line(stored: Stored) -> str:
+    return f"Kept in the {stored.store.description}."
+
+
+def _render_actions(stored: Stored) -> None:
+    record, store = stored.record, stored.store
+    with st.sidebar.expander("Manage this case"):
+        st.button(
+            "Duplicate",
+            key="case-duplicate",
+            on_click=_duplicate,
+            args=(store, record),
+            help="A new case starting from the latest revision of this one.",
+        )
+        label = "Unarchive" if record.archived else "Archive"
+        st.button(
+            label,
+            key="case-archive",
+            on_click=_archive,
+            args=(store, record),
+            help="Archived cases are hidden from the list (kept, with their history).",
+        )
+        export = json.dumps(store.export_case(record.id), ensure_ascii=False, indent=1)
+        st.download_button(
+            "Export the case with its history (JSON)",
+            export,
+            file_name=f"claimtrace-case-{record.id}.json",
+            mime="application/json",
+            key="case-export",
+            on_click="ignore",
+        )
+        sure = st.checkbox(
+            "I want to delete this case and its whole history", key="case-delete-sure"
+        )
+        st.button(
+            "Delete",
+            key="case-delete",
+            disabled=not sure,
+            on_click=_delete,
+            args=(store, record),
+            type="primary",
+        )
+
+
+def _render_import(store: Store) -> None:
+    with st.sidebar.expander("Import a case (a ClaimTrace JSON export)"):
+        upload = st.file_uploader("Case export", type=["json"], key="case-import")
+        failed = st.session_state.pop(IMPORT_ERROR, None)
+        if failed:
+            st.error(md(failed))
+        if upload is not None:
+            st.button(
+                "Import it as a new case",
+                key="case-import-go",
+                on_click=_import,
+                args=(store,),
+                help="A new case with the export's whole history; the export is not changed.",
+            )
+
+
+def _import(store: Store) -> None:
+    upload = st.session_state.get("case-import")
+    if upload is None:
+        return
+    try:
+        record = store.import_case(json.loads(upload.getvalue()), author())
+    except (StoreError, ValueError) as exc:
+        st.session_state[IMPORT_ERROR] = f"{upload.name}: {exc}"
+        return
+    _open_case(record.id, record.head)
+    _flash(f"Imported “{record.title}” with its {record.head} revisions.")
+
+
+def _duplicate(store: Store, record: CaseRecord) -> None:
+    revision = store.duplicate(record.id, author())
+    _open_case(revision.case_id, 1)
+    _flash(f"Duplicated “{record.title}”: this is the copy.")
+
+
+def _archive(store: Store, record: CaseRecord) -> None:
+    store.set_archived(record.id, not record.archived)
+    if not record.archived:
+        st.session_state["show-archived"] = True  # keep it on screen, marked archived
+    _flash(f"“{record.title}” is {'no longer ' if record.archived else ''}archived.")
+
+
+def _delete(store: Store, record: CaseRecord) -> None:
+    store.delete(record.id)
+    st.session_state.pop(state.STORED, None)
+    st.session_state.pop("case-delete-sure", None)
+    state.set_revision(None)
+    _flash(f"Deleted “{record.title}” and its history.")

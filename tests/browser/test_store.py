@@ -1,0 +1,69 @@
+"""The case store in the real browser: copy the bundled case, edit a cell in the table editor,
+save, reload the page, and find the edit kept (issue: cases that live)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+EDITOR = '[class*="st-key-case-editor-"] [data-testid="stDataFrame"]'
+NEW_HEADLINE = "Edited in the browser: the volunteers claim"
+
+
+def idle(page: Page) -> None:
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=120_000)
+
+
+def test_a_case_edited_in_the_table_editor_is_there_after_a_reload(page: Page, screenshots) -> None:
+    page.get_by_role("button", name="Copy into the case store, to edit it").click(timeout=120_000)
+    expect(page.get_by_text(re.compile(r"Revision 1 \(the latest\)"))).to_be_visible(timeout=60_000)
+    idle(page)
+    page.locator('[data-testid="stExpander"] summary', has_text="Edit this case").click()
+    grid = page.locator(EDITOR)
+    expect(grid).to_be_visible(timeout=30_000)
+    grid.scroll_into_view_if_needed()
+    # The editor is a canvas (glide-data-grid) with an accessible table beside it that says
+    # which cell is selected. Click a cell of the first row, walk to its headline with the arrow
+    # keys (checking the selection), then edit as a person does: Enter, select all, type, Enter.
+    header = grid.locator('[role="columnheader"]', has_text=re.compile(r"^headline$"))
+    target = int(header.get_attribute("aria-colindex"))
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + 35 + 17)
+    selected = grid.locator('[role="gridcell"][aria-selected="true"]')
+    expect(selected).to_have_count(1, timeout=10_000)
+    now = int(selected.get_attribute("aria-colindex"))
+    for _ in range(abs(target - now)):
+        page.keyboard.press("ArrowRight" if target > now else "ArrowLeft")
+    cell = grid.locator(f'[role="gridcell"][aria-colindex="{target}"][id$="-0"]')
+    expect(cell).to_have_attribute("aria-selected", "true", timeout=10_000)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(NEW_HEADLINE)
+    page.keyboard.press("Enter")
+    idle(page)
+    page.screenshot(path=str(screenshots / "store-debug.png"))
+    expect(page.get_by_text(re.compile(r"Unsaved: 1 row changed"))).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Save as revision 2").click()
+    expect(page.get_by_text(re.compile(r"Saved as revision 2"))).to_be_visible(timeout=60_000)
+    idle(page)
+    assert re.search(r"[?&]rev=2\b", page.url)
+    page.screenshot(path=str(screenshots / "store-saved.png"), full_page=True)
+
+    page.reload()
+    expect(page.get_by_text(re.compile(r"Revision 2 \(the latest\)"))).to_be_visible(
+        timeout=120_000
+    )
+    idle(page)
+    page.locator('[data-testid="stExpander"] summary', has_text="Edit this case").click()
+    page.get_by_role("tab", name="History").click()
+    history = page.locator('[class*="st-key-history-table"]')
+    expect(history).to_contain_text("headline", timeout=30_000)
+    grid = page.locator(EDITOR)
+    expect(grid).to_contain_text(NEW_HEADLINE, timeout=30_000)
+    page.screenshot(path=str(screenshots / "store-reloaded.png"), full_page=True)
