@@ -119,11 +119,12 @@ class Content:
 
     @staticmethod
     def of(meta: dict, header: Sequence[str], rows: Sequence[Sequence[object]]) -> Content:
+        """Short rows are padded to the header's width; a row with more (non-empty) cells than
+        the header keeps them, so that it is rejected on loading just as the file's row was."""
         width = len(header)
-        cells = tuple(
-            tuple(_text(v) for v in (list(r)[:width] + [""] * (width - len(r)))) for r in rows
+        return Content(
+            dict(meta), tuple(str(h) for h in header), tuple(_cells(r, width) for r in rows)
         )
-        return Content(dict(meta), tuple(str(h) for h in header), cells)
 
     def to_json(self) -> str:
         data = {
@@ -176,6 +177,13 @@ def _text(value: object) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def _cells(row: Sequence[object], width: int) -> tuple[str, ...]:
+    cells = [_text(v) for v in row]
+    while len(cells) > width and not cells[-1]:
+        cells.pop()  # empty cells past the header's end are no cells at all
+    return tuple(cells + [""] * (width - len(cells)))
 
 
 def _now() -> str:
