@@ -574,13 +574,17 @@ class Store:
             updated_at=now,
         )
         with self._write() as conn:
-            done = conn.execute(
-                update(mappings_table)
-                .where(mappings_table.c.signature == signature)
-                .values(**values)
+            # One statement (an upsert), so that two people remembering a mapping for the same
+            # headers at once cannot both find none and both insert it (PostgreSQL lets them).
+            if conn.dialect.name == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert as upsert
+            else:
+                from sqlalchemy.dialects.sqlite import insert as upsert
+            conn.execute(
+                upsert(mappings_table)
+                .values(signature=signature, **values)
+                .on_conflict_do_update(index_elements=[mappings_table.c.signature], set_=values)
             )
-            if done.rowcount == 0:
-                conn.execute(insert(mappings_table).values(signature=signature, **values))
 
     def count(self) -> int:
         with self._read() as conn:

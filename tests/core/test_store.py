@@ -551,3 +551,59 @@ def test_concurrent_saves_each_land_once_and_no_revision_is_lost(url: str) -> No
     finally:
         for opened in [setup, *stores]:
             opened.close()
+
+
+def _at_once(count: int, work) -> list[BaseException]:
+    """Run work(i) in `count` threads released together; the errors they raised."""
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=60)
+            work(i)
+        except BaseException as error:  # reported by the caller
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    assert not any(t.is_alive() for t in threads)
+    return errors
+
+
+def test_stores_opening_an_empty_database_at_once_migrate_it_once(url: str) -> None:
+    """Several app processes starting together on a new database."""
+    opened: list[Store] = []
+    try:
+        assert _at_once(WRITERS, lambda i: opened.append(Store(url))) == []
+        assert len(opened) == WRITERS
+        assert table_names(url) == TABLES
+        with opened[0].engine.connect() as conn:
+            versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
+            assert list(versions) == [migration_head()]
+    finally:
+        for each in opened:
+            each.close()
+
+
+def test_the_same_mapping_remembered_at_once_is_kept_once(url: str) -> None:
+    headers = ["Nr", "Datum", "Quelle"]
+    stores = [Store(url) for _ in range(WRITERS)]
+    try:
+
+        def remember(i: int) -> None:
+            stores[i].remember_mapping(headers, {"Nr": "id", "Datum": "date", "Quelle": f"{i}"})
+
+        assert _at_once(WRITERS, remember) == []
+        remembered = stores[0].mapping_for(headers)
+        assert remembered is not None
+        assert remembered["Quelle"] in {str(i) for i in range(WRITERS)}
+        with stores[0].engine.connect() as conn:
+            count = conn.execute(text("SELECT count(*) FROM header_mappings")).scalar_one()
+        assert count == 1
+    finally:
+        for each in stores:
+            each.close()
