@@ -509,6 +509,7 @@ class Store:
         if not isinstance(revisions, list) or not revisions:
             raise StoreError("This case export has no revisions.")
         numbers = [r.get("number") if isinstance(r, dict) else None for r in revisions]
+        numbers = [None if isinstance(n, bool) else n for n in numbers]  # True == 1 in Python
         if numbers != list(range(1, len(revisions) + 1)):
             raise StoreError(
                 "This case export's revisions are not numbered 1, 2, 3, … in order: "
@@ -516,6 +517,11 @@ class Store:
             )
         contents = []
         for item in revisions:
+            if not _revision_shaped(item):
+                raise StoreError(
+                    f"Revision {item['number']} of this export is damaged: its meta must be an "
+                    "object, its header a list of names and its rows lists of cells."
+                )
             content = Content.of(
                 item.get("meta") or {}, item.get("header") or [], item.get("rows") or []
             )
@@ -525,7 +531,7 @@ class Store:
                     "file was changed after it was exported."
                 )
             contents.append(content)
-        info = data.get("case") or {}
+        info = data.get("case") if isinstance(data.get("case"), dict) else {}
         case_id, now = _new_id(), _now()
         origin = f"imported from case {info.get('id', '?')} ({info.get('origin') or 'an export'})"
         with self._write() as conn:
@@ -589,6 +595,19 @@ class Store:
     def count(self) -> int:
         with self._read() as conn:
             return conn.execute(select(func.count()).select_from(cases_table)).scalar_one()
+
+
+def _revision_shaped(item: dict) -> bool:
+    """Whether an exported revision's meta, header and rows have the shapes Content holds."""
+    meta, header, rows = item.get("meta", {}), item.get("header", []), item.get("rows", [])
+    cell = (str, int, float, type(None))
+    return (
+        isinstance(meta, dict)
+        and isinstance(header, list)
+        and all(isinstance(h, str) for h in header)
+        and isinstance(rows, list)
+        and all(isinstance(r, list) and all(isinstance(c, cell) for c in r) for r in rows)
+    )
 
 
 def _title(content: Content) -> str:

@@ -390,7 +390,25 @@ def _wrong_version(data):
     data["version"] = 2
 
 
+def _damage(field, value):
+    def spoil(data):
+        data["revisions"][1][field] = value
+        del data["revisions"][1]["sha256"]  # no checksum to catch it
+
+    return spoil
+
+
+def _number_true(data):
+    data["revisions"][0]["number"] = True
+
+
 REFUSED = [
+    ("meta not an object", _damage("meta", ["title"]), "Revision 2 of this export is damaged"),
+    ("header not a list", _damage("header", "id"), "Revision 2 of this export is damaged"),
+    ("rows not a list", _damage("rows", "dm-1"), "Revision 2 of this export is damaged"),
+    ("a row not a list", _damage("rows", [5]), "Revision 2 of this export is damaged"),
+    ("a cell not a value", _damage("rows", [[{"a": 1}]]), "Revision 2 of this export is damaged"),
+    ("number true", _number_true, r"found \[None, 2, 3\]"),
     ("tampered sha256", _tamper_sha, "Revision 2 of this export does not match its sha256"),
     ("tampered cell", _tamper_cell, "Revision 1 of this export does not match its sha256"),
     ("numbering gap", _renumber, r"not numbered 1, 2, 3, … in order: found \[1, 2, 4\]"),
@@ -411,6 +429,14 @@ def test_a_spoiled_export_is_refused_and_nothing_is_written(store: Store, spoil,
     with pytest.raises(StoreError, match=message):
         store.import_case(json.loads(json.dumps(spoiled)), "eve")
     assert store.count() == 1
+
+
+def test_an_export_without_case_details_still_imports(store: Store) -> None:
+    exported = store.export_case(_three_revisions(store))
+    exported["case"] = "lost"
+    imported = store.import_case(exported, "eve")
+    assert (imported.head, imported.archived) == (3, False)
+    assert imported.origin == "imported from case ? (an export)"
 
 
 @pytest.mark.parametrize("data", [[], "text", None, {"events": []}])
