@@ -42,10 +42,13 @@ def _meta_text(value: object) -> str:
 
 
 def _keyed(content: Content) -> dict[str, dict[str, str]]:
-    header = list(content.header)
+    # A header written twice names its second column by position too, so that neither hides
+    # the other; a row with more cells than the header (kept so that it is rejected on loading)
+    # names the extra ones by their position.
+    header: list[str] = []
+    for position, name in enumerate(content.header, start=1):
+        header.append(name if name not in header else f"{name} (column {position})")
     width = len(header)
-    # A row with more cells than the header (kept so that it is rejected on loading) names the
-    # extra ones by their position.
     rows = [
         dict(zip([*header, *(f"cell {i + 1}" for i in range(width, len(r)))], r, strict=True))
         for r in content.rows

@@ -112,6 +112,13 @@ CASES = [
         "1 row changed (dm-1: cell 4)",
     ),
     (
+        "a header written twice: each column is compared",
+        table([("dm-1", "first", "second")], header=("id", "notes", "notes")),
+        table([("dm-1", "FIRST", "second")], header=("id", "notes", "notes")),
+        {"rows": (RowChange("id dm-1", "changed", cells=(("notes", "first", "FIRST"),)),)},
+        "1 row changed (dm-1: notes)",
+    ),
+    (
         "the first revision",
         None,
         table([ROWS[0]]),
