@@ -6,6 +6,7 @@ corrected date shows as one changed row, not as a row removed and another added.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from claimtrace.store import Content
@@ -42,12 +43,22 @@ def _meta_text(value: object) -> str:
 
 
 def _keyed(content: Content) -> dict[str, dict[str, str]]:
-    header = list(content.header)
-    rows = [dict(zip(header, r, strict=True)) for r in content.rows]
+    # A header written twice names its second column by position too, so that neither hides
+    # the other; a row with more cells than the header (kept so that it is rejected on loading)
+    # names the extra ones by their position.
+    header: list[str] = []
+    for position, name in enumerate(content.header, start=1):
+        header.append(name if name not in header else f"{name} (column {position})")
+    width = len(header)
+    rows = [
+        dict(zip([*header, *(f"cell {i + 1}" for i in range(width, len(r)))], r, strict=True))
+        for r in content.rows
+    ]
     ids = [r.get("id", "") for r in rows]
+    counts = Counter(ids)
     out: dict[str, dict[str, str]] = {}
     for position, (row, ident) in enumerate(zip(rows, ids, strict=True), start=1):
-        unique = ident and ids.count(ident) == 1
+        unique = ident and counts[ident] == 1
         out[f"id {ident}" if unique else f"row {position}"] = row
     return out
 
@@ -68,7 +79,7 @@ def diff(before: Content | None, after: Content) -> Diff:
             continue
         cells = tuple(
             (c, old[key].get(c, ""), row.get(c, ""))
-            for c in dict.fromkeys([*new_cols, *old_cols])
+            for c in dict.fromkeys([*row, *old[key]])
             if old[key].get(c, "") != row.get(c, "")
         )
         if cells:

@@ -119,11 +119,12 @@ class Content:
 
     @staticmethod
     def of(meta: dict, header: Sequence[str], rows: Sequence[Sequence[object]]) -> Content:
+        """Short rows are padded to the header's width; a row with more (non-empty) cells than
+        the header keeps them, so that it is rejected on loading just as the file's row was."""
         width = len(header)
-        cells = tuple(
-            tuple(_text(v) for v in (list(r)[:width] + [""] * (width - len(r)))) for r in rows
+        return Content(
+            dict(meta), tuple(str(h) for h in header), tuple(_cells(r, width) for r in rows)
         )
-        return Content(dict(meta), tuple(str(h) for h in header), cells)
 
     def to_json(self) -> str:
         data = {
@@ -176,6 +177,13 @@ def _text(value: object) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def _cells(row: Sequence[object], width: int) -> tuple[str, ...]:
+    cells = [_text(v) for v in row]
+    while len(cells) > width and not cells[-1]:
+        cells.pop()  # empty cells past the header's end are no cells at all
+    return tuple(cells + [""] * (width - len(cells)))
 
 
 def _now() -> str:
@@ -501,6 +509,7 @@ class Store:
         if not isinstance(revisions, list) or not revisions:
             raise StoreError("This case export has no revisions.")
         numbers = [r.get("number") if isinstance(r, dict) else None for r in revisions]
+        numbers = [None if isinstance(n, bool) else n for n in numbers]  # True == 1 in Python
         if numbers != list(range(1, len(revisions) + 1)):
             raise StoreError(
                 "This case export's revisions are not numbered 1, 2, 3, … in order: "
@@ -508,6 +517,11 @@ class Store:
             )
         contents = []
         for item in revisions:
+            if not _revision_shaped(item):
+                raise StoreError(
+                    f"Revision {item['number']} of this export is damaged: its meta must be an "
+                    "object, its header a list of names and its rows lists of cells."
+                )
             content = Content.of(
                 item.get("meta") or {}, item.get("header") or [], item.get("rows") or []
             )
@@ -517,7 +531,7 @@ class Store:
                     "file was changed after it was exported."
                 )
             contents.append(content)
-        info = data.get("case") or {}
+        info = data.get("case") if isinstance(data.get("case"), dict) else {}
         case_id, now = _new_id(), _now()
         origin = f"imported from case {info.get('id', '?')} ({info.get('origin') or 'an export'})"
         with self._write() as conn:
@@ -566,17 +580,34 @@ class Store:
             updated_at=now,
         )
         with self._write() as conn:
-            done = conn.execute(
-                update(mappings_table)
-                .where(mappings_table.c.signature == signature)
-                .values(**values)
+            # One statement (an upsert), so that two people remembering a mapping for the same
+            # headers at once cannot both find none and both insert it (PostgreSQL lets them).
+            if conn.dialect.name == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert as upsert
+            else:
+                from sqlalchemy.dialects.sqlite import insert as upsert
+            conn.execute(
+                upsert(mappings_table)
+                .values(signature=signature, **values)
+                .on_conflict_do_update(index_elements=[mappings_table.c.signature], set_=values)
             )
-            if done.rowcount == 0:
-                conn.execute(insert(mappings_table).values(signature=signature, **values))
 
     def count(self) -> int:
         with self._read() as conn:
             return conn.execute(select(func.count()).select_from(cases_table)).scalar_one()
+
+
+def _revision_shaped(item: dict) -> bool:
+    """Whether an exported revision's meta, header and rows have the shapes Content holds."""
+    meta, header, rows = item.get("meta", {}), item.get("header", []), item.get("rows", [])
+    cell = (str, int, float, type(None))
+    return (
+        isinstance(meta, dict)
+        and isinstance(header, list)
+        and all(isinstance(h, str) for h in header)
+        and isinstance(rows, list)
+        and all(isinstance(r, list) and all(isinstance(c, cell) for c in r) for r in rows)
+    )
 
 
 def _title(content: Content) -> str:
