@@ -18,7 +18,10 @@ from claimtrace.vocab import country_code, country_name, language_code, language
 
 PICKERS = ("outlet_type", "country", "language", "stance", "evidence")
 PROBLEM = "problem"  # the editor's read-only column: why a row is rejected, or its caveats
-CITE_SEPARATOR = "; "
+# Cells of a row past the header's end (the file's row had more cells than it has headers, and
+# is rejected for it): shown in columns of their own, saved back as cells past the end.
+OVERFLOW = "cell past the header"
+CITE_SEPARATOR = ";"
 
 
 def canonical(column: str, value: str) -> str:
@@ -103,15 +106,25 @@ def content_from_table(
         for column in full:
             i = position.get(column)
             text = "" if i is None or cells[i] is None else str(cells[i]).strip()
-            record.append(canonical(column, text) if column in PICKERS else text)
-        out.append(record)
+            if column in PICKERS:
+                text = canonical(column, text)
+            elif column == "cites":  # as the table editor writes them back, so no edit shows
+                text = CITE_SEPARATOR.join(c.strip() for c in text.split(";") if c.strip())
+            record.append(text)
+        out.append(record + [str(c) for c in cells[len(named) :]])
     return Content.of(meta, full, out)
 
 
 def editor_frame(content: Content, case: Case | None = None) -> pd.DataFrame:
     """The rows as the table editor shows them: text cells, `cites` as a list of names, and the
     problems of each row (from the case loaded from this content) in a read-only column."""
-    frame = pd.DataFrame([list(r) for r in content.rows], columns=list(content.header), dtype=str)
+    width = max([len(content.header), *(len(r) for r in content.rows)])
+    header = [
+        *content.header,
+        *(f"{OVERFLOW} {i}" for i in range(len(content.header) + 1, width + 1)),
+    ]
+    cells = [list(r) + [""] * (width - len(r)) for r in content.rows]
+    frame = pd.DataFrame(cells, columns=header, dtype=str)
     if "cites" in frame:
         frame["cites"] = frame["cites"].map(
             lambda text: [c.strip() for c in str(text).split(";") if c.strip()]
@@ -135,12 +148,17 @@ def content_from_frame(frame: pd.DataFrame, meta: dict, header: Sequence[str]) -
     """The edited table as a revision's content. A row left wholly empty (an added row never
     filled in) is not kept; every other row is, as typed."""
     columns = [c for c in header if c in frame.columns]
-    columns += [c for c in frame.columns if c not in columns and c != PROBLEM]
+    columns += [
+        c
+        for c in frame.columns
+        if c not in columns and c != PROBLEM and not str(c).startswith(OVERFLOW)
+    ]
+    overflow = [c for c in frame.columns if str(c).startswith(OVERFLOW)]
     rows = []
-    for record in frame[columns].itertuples(index=False, name=None):
-        cells = []
-        for column, value in zip(columns, record, strict=True):
-            cells.append(_cell(column, value))
+    for record in frame[columns + overflow].itertuples(index=False, name=None):
+        cells = [
+            _cell(column, value) for column, value in zip(columns + overflow, record, strict=True)
+        ]
         if any(cells):
             rows.append(cells)
     return Content.of(meta, columns, rows)

@@ -29,13 +29,16 @@ def editor_key(stored: Stored) -> str:
 
 
 def render_case_editor(stored: Stored, case: Case) -> None:
-    with st.expander("Edit this case: events, details, history", expanded=False):
+    # Keyed, so that it stays open across the reruns an edit makes, whatever appears above it.
+    with st.expander("Edit this case: events, details, history", key="case-editing"):
         st.caption(
             f"{md(casestore.store_line(stored))} Every save is a new revision: nothing saved is "
             "ever lost, and any revision can be restored."
         )
         _render_conflict(stored)
-        events, details, history = st.tabs(["Events", "Case details", "History"])
+        events, details, history = st.tabs(
+            ["Events", "Case details", "History"], key="case-editing-tab"
+        )
         with events:
             _render_events(stored, case)
         with details:

@@ -88,9 +88,12 @@ def _flash(message: str) -> None:
 
 
 def show_flash() -> None:
+    """The message of the last action, once. Its slot is always there (empty or not), so what
+    follows it keeps its place in the page, and an open expander stays open."""
+    slot = st.empty()
     message = st.session_state.pop(state.FLASH, None)
     if message:
-        st.success(message)
+        slot.success(message)
 
 
 def _open_case(case_id: str, number: int | None = None) -> None:
