@@ -38,7 +38,7 @@ def suggest(headers: Sequence[str], given: Mapping[str, str] | None = None) -> d
     taken: set[str] = set()
     for header in headers:
         if header in out:
-            continue  # a repeated header: the reader keeps the first
+            continue  # a repeat: its first meaning stands (a load keeps it as an extra column)
         if header in given:
             column = given[header] if given[header] in schema.COLUMN_NAMES else EXTRA
         else:
