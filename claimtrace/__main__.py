@@ -10,26 +10,88 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from claimtrace import analysis, export, report, schema
+from claimtrace import analysis, export, mapping, report, schema
 from claimtrace.figures.common import Options
 from claimtrace.figures.timescale import SCALES
 from claimtrace.filters import Filters, apply
 from claimtrace.ingest import load_path
+from claimtrace.readers import UnreadableFile, read_table
 from claimtrace.vocab import country_code, language_code
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_NO_IMAGES = 0, 1, 2, 3
 
 
-def _load(path: str):
-    file = Path(path)
+def _load(args: argparse.Namespace):
+    """The file's case, loaded with the --map options (a bad one ends the run with exit 2)."""
+    file = Path(args.file)
     if not file.is_file():
-        print(f"error: {path}: no such file", file=sys.stderr)
+        print(f"error: {args.file}: no such file", file=sys.stderr)
         raise SystemExit(EXIT_UNREADABLE)
-    return load_path(file)
+    columns = _columns(args.map, file)
+    args.columns = columns
+    return load_path(file, columns=columns or None)
+
+
+def _map_error(message: str) -> SystemExit:
+    print(f"error: --map: {message}", file=sys.stderr)
+    return SystemExit(EXIT_UNREADABLE)
+
+
+def _columns(specs: list[str], file: Path) -> dict[str, str]:
+    """The --map options merged into one mapping, its headers checked against the file's."""
+    given: dict[str, str] = {}
+    for spec in specs:
+        try:
+            parsed = mapping.parse_option(spec)
+        except ValueError as exc:
+            raise _map_error(str(exc)) from None
+        for header, column in parsed.items():
+            if given.get(header, column) != column:
+                shown = " and ".join(
+                    repr(c or mapping.EXTRA_FIELD) for c in (given[header], column)
+                )
+                raise _map_error(f"{header!r} is given two fields, {shown}")
+            given[header] = column
+    if not given:
+        return {}
+    headers = _headers(file)
+    if headers is None:
+        return given  # unreadable: the load says why
+    given = mapping.match_headers(given, headers)
+    absent = [h for h in given if h not in headers]
+    if absent:
+        names = ", ".join(repr(h) for h in absent)
+        listed = ", ".join(repr(h) for h in headers)
+        raise _map_error(f"no header {names} in {file.name}; its headers are {listed}")
+    problems = mapping.check(given, headers, require=False)
+    if problems:
+        raise _map_error("; ".join(problems))
+    return given
+
+
+def _headers(file: Path) -> list[str] | None:
+    """The file's headers as the reader sees them, or None if it cannot be read. (The file is
+    read again by the load: only when --map is given or a hint is due.)"""
+    try:
+        return read_table(file.read_bytes(), file.name).header
+    except UnreadableFile:
+        return None
+
+
+def _hint(file: Path, given: dict[str, str]) -> str | None:
+    """The line that shows how to map the columns, when a required one is still not found."""
+    headers = _headers(file)
+    if headers is None:
+        return None
+    found = set(mapping.suggest(headers, given).values())
+    if all(c in found for c in schema.REQUIRED):
+        return None
+    spec = mapping.shell_option(mapping.example(headers, given))
+    return f"hint: map the columns, e.g. --map {spec}"
 
 
 def check(args: argparse.Namespace) -> int:
-    case = _load(args.file)
+    case = _load(args)
     if case.fatal:
         print(f"error: {case.fatal}")
         return EXIT_UNREADABLE
@@ -37,11 +99,15 @@ def check(args: argparse.Namespace) -> int:
     print(f"loaded {loaded} of {rows} rows ({len(case.rejected)} rejected)")
     for problem in case.problems:
         print(f"{problem.severity}: {problem}")
+    if not loaded:
+        hint = _hint(Path(args.file), args.columns)
+        if hint:
+            print(hint)
     return EXIT_REJECTED if len(case.rejected) else EXIT_OK
 
 
 def summary(args: argparse.Namespace) -> int:
-    case = _load(args.file)
+    case = _load(args)
     if case.fatal:
         print(f"error: {case.fatal}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -56,7 +122,7 @@ def summary(args: argparse.Namespace) -> int:
 
 def render(args: argparse.Namespace) -> int:
     """Write one file per format to --out and print each path, one per line."""
-    case = _load(args.file)
+    case = _load(args)
     if case.fatal:
         print(f"error: {case.fatal}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -195,14 +261,28 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("check", help="validate a file: one line per problem")
     p.add_argument("file")
+    _map_argument(p)
     p.set_defaults(run=check)
     p = commands.add_parser("summary", help="key figures of a case")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _map_argument(p)
     p.set_defaults(run=summary)
     _render_parser(commands)
     args = parser.parse_args(argv)
     return args.run(args)
+
+
+def _map_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="what the file's headers mean, as field=HEADER pairs separated by commas: "
+        '--map outlet=Publication,date="Date published" (quotes keep commas in a header; '
+        "extra=HEADER keeps one as an extra column; repeatable)",
+    )
 
 
 def _render_parser(commands) -> None:
@@ -215,6 +295,7 @@ def _render_parser(commands) -> None:
     )
     p.add_argument("file")
     p.add_argument("--out", required=True, help="folder for the files (created if missing)")
+    _map_argument(p)
     p.add_argument(
         "--format",
         type=_formats,

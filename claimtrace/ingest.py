@@ -30,14 +30,17 @@ TEXT_COLUMNS = ("outlet", "headline", "url", "cites", "notes")
 _SHOWN_LIMIT = 60  # characters of a value quoted back in a message
 
 
-def load_path(path: str | Path, meta: CaseMeta | None = None) -> Case:
-    """Load a file from disk; a `case.json` beside it supplies the metadata."""
+def load_path(
+    path: str | Path, meta: CaseMeta | None = None, *, columns: dict[str, str] | None = None
+) -> Case:
+    """Load a file from disk; a `case.json` beside it supplies the metadata. `columns` is the
+    header mapping, as load_bytes takes it."""
     path = Path(path)
     if meta is None:
         side = path.with_name("case.json")
         if side.exists():
             meta = meta_from_dict(json.loads(side.read_text(encoding="utf-8")), path.name)
-    return load_bytes(path.read_bytes(), path.name, meta)
+    return load_bytes(path.read_bytes(), path.name, meta, columns=columns)
 
 
 def load_bytes(
@@ -316,11 +319,15 @@ def build_case(
     extra: dict[int, str] = {}  # position -> extra column name as shown
     used_names: set[str] = set(schema.COLUMN_NAMES) | set(DERIVED)
     columns = columns or {}
+    # Columns the user gave to a header of the file: no synonym of another header takes them.
+    claimed = {c for h, c in columns.items() if c in schema.COLUMN_NAMES and h in raw.header}
     for pos, header in enumerate(raw.header):
         column = schema.match_header(header) if header else None
         if header in columns:
             chosen = columns[header]
             column = chosen if chosen in schema.COLUMN_NAMES else None
+        elif column in claimed:
+            column = None
         if column and column not in mapping.values():
             mapping[pos] = column
             continue

@@ -1,11 +1,14 @@
 """The command line: exit codes and the first line of `check`, the JSON of `summary`."""
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from claimtrace.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "data" / "cases" / "nk-100k-volunteers" / "events.csv"
@@ -85,3 +88,144 @@ def test_summary_json_of_bundled_case():
     # Events that cite something in the data are never origins.
     assert "dailymail-0805" not in data["origins"]
     assert "nypost-0805" not in data["origins"]
+
+
+# --- --map: what the file's headers mean -----------------------------------------------------
+
+MAPPED_CSV = (
+    "Publication;Date published;Link to article;Nr\n"
+    "Daily Mail;2022-08-05;https://dailymail.example/a;1\n"
+    "New York Post;2022-08-06;https://nypost.example/b;2\n"
+    ";2022-08-07;https://x.example/c;3\n"
+)
+MAP_ALL = 'outlet=Publication,date="Date published"'
+
+
+@pytest.fixture
+def mapped_file(tmp_path) -> Path:
+    path = tmp_path / "events.csv"
+    path.write_text(MAPPED_CSV, encoding="utf-8")
+    return path
+
+
+def test_check_without_map_ends_with_a_hint(mapped_file):
+    out = run("check", str(mapped_file))
+    assert out.returncode == 1
+    lines = out.stdout.splitlines()
+    assert lines[0] == "loaded 0 of 3 rows (3 rejected)"
+    assert (
+        lines[-1] == 'hint: map the columns, e.g. --map date="Date published",outlet="Publication"'
+    )
+
+
+def test_the_hint_works_as_typed(mapped_file):
+    hint = run("check", str(mapped_file)).stdout.splitlines()[-1]
+    typed = shlex.split(hint.split("--map ", 1)[1])  # as a shell hands it on
+    out = run("check", str(mapped_file), "--map", *typed)
+    assert out.stdout.splitlines()[0] == "loaded 2 of 3 rows (1 rejected)"
+    assert "hint:" not in out.stdout
+
+
+def test_check_with_map_loads_the_rows(mapped_file):
+    # as the shell hands on --map outlet=Publication --map date="Date published"
+    out = run(
+        "check", str(mapped_file), "--map", "outlet=Publication", "--map", "date=Date published"
+    )
+    assert out.returncode == 1, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "loaded 2 of 3 rows (1 rejected)"
+    assert "error: row 4, column outlet: no outlet" in out.stdout
+    assert "hint:" not in out.stdout
+    assert out.stderr == ""
+
+
+def test_check_with_a_partial_map_hints_at_the_rest(mapped_file):
+    out = run("check", str(mapped_file), "--map", "outlet=Publication")
+    assert out.returncode == 1
+    assert out.stdout.splitlines()[-1] == 'hint: map the columns, e.g. --map date="Date published"'
+
+
+def test_map_takes_the_files_spelling_of_a_header(mapped_file):
+    out = run("check", str(mapped_file), "--map", "outlet=publication,date=DATE PUBLISHED")
+    assert out.stdout.splitlines()[0] == "loaded 2 of 3 rows (1 rejected)", out.stderr
+
+
+@pytest.mark.parametrize(
+    ("maps", "message"),
+    [
+        (["foo=Publication"], "unknown field 'foo' in 'foo=Publication'; the fields are id, date"),
+        (["outlet"], "'outlet' has no '='"),
+        (["outlet="], "'outlet=' has no header after '='"),
+        (["=Publication"], "has no field before '='"),
+        (['outlet="Publication'], "no closing quotation"),
+        (["outlet=Publication", "date=Publication"], "'Publication' is given two fields"),
+        (
+            ["outlet=Publication", "outlet=Nr"],
+            "'outlet' is chosen for 2 headers, 'Publication' and 'Nr'",
+        ),
+        (
+            ["outlet=Publikation"],
+            "no header 'Publikation' in events.csv; its headers are 'Publication', "
+            "'Date published', 'Link to article', 'Nr'",
+        ),
+    ],
+    ids=[
+        "unknown-field",
+        "no-equals",
+        "no-header",
+        "no-field",
+        "open-quote",
+        "two-fields",
+        "chosen-twice",
+        "not-in-file",
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "summary", "render"])
+def test_a_bad_map_exits_two(mapped_file, tmp_path, capsys, command, maps, message):
+    # In process (main raises SystemExit as the interpreter would exit): many cases, all quick.
+    extra = ["--out", str(tmp_path / "out"), "--format", "csv"] if command == "render" else []
+    args = [a for m in maps for a in ("--map", m)]
+    with pytest.raises(SystemExit) as stopped:
+        main([command, str(mapped_file), *args, *extra])
+    assert stopped.value.code == 2
+    out = capsys.readouterr()
+    assert out.err.startswith("error: --map: "), out.err
+    assert message in out.err
+    assert out.out == ""
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_map_exits_two_from_the_shell(mapped_file):
+    out = run("check", str(mapped_file), "--map", "foo=Publication")
+    assert out.returncode == 2
+    assert out.stderr.startswith("error: --map: unknown field 'foo'")
+    assert "Traceback" not in out.stderr
+
+
+def test_summary_with_map(mapped_file):
+    out = run("summary", str(mapped_file), "--json", "--map", MAP_ALL)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["events"] == 2
+    assert data["rejected"] == 1
+
+
+def test_render_with_map_keeps_the_extra_column(mapped_file, tmp_path):
+    out_dir = tmp_path / "out"
+    out = run(
+        "render", str(mapped_file), "--map", MAP_ALL, "--out", str(out_dir), "--format", "csv"
+    )
+    assert out.returncode == 0, out.stderr
+    (written,) = out.stdout.splitlines()
+    table = Path(written).read_text(encoding="utf-8")
+    assert "Link to article" in table.splitlines()[0]
+    assert "https://dailymail.example/a" in table
+
+
+def test_map_on_an_unreadable_file_reports_the_file(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"")
+    out = run("check", str(path), "--map", "outlet=Publication")
+    assert out.returncode == 2
+    assert out.stdout.startswith("error: ")
+    assert "--map" not in out.stdout + out.stderr
