@@ -14,6 +14,7 @@ from components import casestore, loading
 from components.text import md
 
 PREVIEW_ROWS = 5
+EXPANDER = "mapping-panel"  # the panel's open state, in session state
 
 
 def _session_key(headers) -> str:
@@ -68,7 +69,10 @@ def render_mapping(data: bytes, name: str, columns: dict[str, str] | None, missi
     if not headers:
         return
     title = "Columns of this file: what each one means"
-    with st.expander(title, expanded=missing):
+    panel = st.expander(title, expanded=missing, key=EXPANDER, on_change="rerun")
+    with panel:
+        if not (panel.open or missing):
+            return  # its pickers and preview are made only while it is open
         if missing:
             st.warning(
                 f"Some columns of {md(name)} that every row needs (id, date, outlet) were not "
