@@ -23,6 +23,11 @@ def render_share_link(case: Case) -> None:
     with st.expander("Share this view"):
         st.code(share_link(), language=None, wrap_lines=True)
         note = "Copy the link with the button at its right: it opens this very view."
+        if st.session_state.get("source") == "Stored case" and st.query_params.get("rev"):
+            note += (
+                f" It opens revision {md(st.query_params.get('rev'))} of this stored case, in "
+                "this installation's case store: later edits do not change what it shows."
+            )
         if st.session_state.get("source") == "Upload a file":
             note += (
                 f" It names your file ({md(case.source.name)}, sha256 {case.source.short_hash}) but "

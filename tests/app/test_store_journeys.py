@@ -275,3 +275,28 @@ def test_a_case_is_exported_and_imported_with_its_history(store_url, tmp_path) -
     new_id = other.selectbox(key="stored").value
     assert new_id != case_id
     assert len(Store(store_url).history(new_id)) == 2
+
+
+def test_a_case_is_duplicated_archived_and_deleted_from_the_sidebar(store_url) -> None:
+    at, case_id = copied(store_url)
+    at.button(key="case-duplicate").click().run()
+    copy_id = at.selectbox(key="stored").value
+    assert copy_id != case_id and "this is the copy" in page_text(at)
+    assert Store(store_url).case(copy_id).title.endswith("(copy)")
+    at.button(key="case-archive").click().run()
+    assert Store(store_url).case(copy_id).archived
+    assert copy_id not in [r.id for r in Store(store_url).cases()]
+    assert at.selectbox(key="stored").value == copy_id  # still on screen, marked archived
+    assert "Delete" in [b.label for b in at.button if b.disabled]  # not before it is confirmed
+    at.checkbox(key="case-delete-sure").check().run()
+    at.button(key="case-delete").click().run()
+    assert not at.exception
+    assert [r.id for r in Store(store_url).cases(archived=True)] == [case_id]
+    assert "Deleted" in page_text(at)
+
+
+def test_the_share_link_of_a_stored_case_names_its_revision(store_url) -> None:
+    at, _ = copied(store_url)
+    text = page_text(at)
+    assert "rev=1" in " ".join(c.value for c in at.code)
+    assert "later edits do not change what it shows" in text
