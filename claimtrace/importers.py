@@ -339,6 +339,8 @@ def twitter_cascades(
             continue
         count += 1
         yield cascade
+        if tree is not None:
+            return
 
 
 # --- PHEME / RumourEval 2017 -----------------------------------------------------------------
