@@ -311,3 +311,14 @@ def test_a_pheme_reply_posted_before_its_parent_takes_its_date():
     c = read_pheme_thread("1", {"1": {"2": []}}, posts, "", {})
     assert c.rows[1]["date"] == c.rows[0]["date"]
     assert "dated as that post" in c.rows[1]["notes"]
+
+
+def test_a_root_other_than_the_labelled_tweet_says_so():
+    root = edge("['ROOT', 'ROOT', '0.0']", node("1", "-33.17", "523115432736460802"))
+    child = edge(node("1", "-33.17", "523115432736460802"), node("2", "0.18"))
+    c = read_twitter_tree("\n".join([child, root]), S, "", "claim")
+    first = c.rows[0]
+    assert first["id"] == "t1--33.17" and first["stance"] == "originates"
+    assert first["date"] == "2015-12-10T20:57:13Z"  # 33.17 min before, to the second (down)
+    assert "523115432736460802" in first["url"] and "before the labelled" in first["notes"]
+    assert c.parents["t2-0.18"] == "t1--33.17"
