@@ -22,8 +22,8 @@ Choices, so the benchmark knows what it measures against:
 * Dates are the source time (from the snowflake id) plus the delay, in UTC to the second. A
   child dated before its parent keeps its place in the tree and takes the parent's date; its
   notes say so. PHEME posts are treated the same way.
-* Twitter headline: the source text for the source (in 27 trees the root is an earlier tweet
-  than the labelled one, at a negative delay; its notes say so), ``RT: `` + the source text for a retweet
+* Twitter headline: the source text for the source (in 17 of the 2,308 trees the root is another
+  tweet than the labelled one, mostly earlier, at a negative delay; its notes say so), ``RT: `` + the source text for a retweet
   (its tuple carries the source's tweet id), and for a node with a tweet id of its own (a reply
   or quote, whose text the data set does not hold) a line naming that tweet.
 * PHEME stance: the thread's source ``originates``; support → ``repeats``, query →
@@ -230,7 +230,7 @@ def read_twitter_tree(
                 url = f"https://twitter.com/i/web/status/{tid or source_id}"
                 if tid and tid != source_id:
                     notes = (
-                        f"the tree's root is tweet {tid}, {-node[1]:g} min before the labelled "
+                        f"the tree's root is tweet {tid} (at {node[1]:g} min), not the labelled "
                         f"source tweet {source_id}; the headline is the labelled tweet's text"
                     )
             elif tid and tid != source_id:

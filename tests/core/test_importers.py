@@ -320,5 +320,5 @@ def test_a_root_other_than_the_labelled_tweet_says_so():
     first = c.rows[0]
     assert first["id"] == "t1--33.17" and first["stance"] == "originates"
     assert first["date"] == "2015-12-10T20:57:13Z"  # 33.17 min before, to the second (down)
-    assert "523115432736460802" in first["url"] and "before the labelled" in first["notes"]
+    assert "523115432736460802" in first["url"] and "not the labelled" in first["notes"]
     assert c.parents["t2-0.18"] == "t1--33.17"
