@@ -19,9 +19,9 @@ Choices, so the benchmark knows what it measures against:
 * The tree is kept a tree: a line whose child already has a parent, is the source, is its own
   parent, or would close a loop is rejected (it names the line it conflicts with); so is a line
   whose parent never connects to the source. Exact repeats are "duplicate of line N".
-* Dates are the source time (from the snowflake id) plus the delay, in UTC, rounded down to the second. A
-  child dated before its parent keeps its place in the tree and takes the parent's date; its
-  notes say so. PHEME posts are treated the same way.
+* Dates are the source time (from the snowflake id) plus the delay, in UTC, rounded down to the
+  second. A child dated before its parent keeps its place in the tree and takes the parent's
+  date; its notes say so. PHEME posts are treated the same way.
 * Twitter headline: the source text for the source, ``RT: `` + the source text for a retweet
   (its tuple carries the source's tweet id), and for a node with a tweet id of its own (a reply
   or quote, whose text the data set does not hold) a line naming that tweet. In 17 of the 2,308
