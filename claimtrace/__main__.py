@@ -1,4 +1,5 @@
-"""The command line: `check` and `summary` a file of events, `render` its figures and exports."""
+"""The command line: `check` and `summary` a file of events, `render` its figures and exports,
+`import` cascades with known sources (Twitter15/16, PHEME) as case folders."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import argparse
 import datetime as dt
 import json
 import sys
+import tarfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from claimtrace import analysis, export, mapping, report, schema
+from claimtrace import analysis, export, importers, mapping, report, schema
 from claimtrace.figures.common import Options
 from claimtrace.figures.timescale import SCALES
 from claimtrace.filters import Filters, apply
@@ -208,6 +210,71 @@ def render(args: argparse.Namespace) -> int:
     return EXIT_NO_IMAGES if failed else EXIT_OK
 
 
+def import_cascades(args: argparse.Namespace) -> int:
+    """Write one case folder per cascade under --out; print each events.csv and its count."""
+    source = Path(args.path)
+    if not source.exists():
+        print(f"error: {args.path}: no such file or folder", file=sys.stderr)
+        return EXIT_UNREADABLE
+    out = Path(args.out)
+    any_rejected = False
+    found = 0
+    try:
+        for cascade in _cascades(args, source):
+            found += 1
+            path = importers.write_case(cascade, out / cascade.name)
+            rejected = len(cascade.rejected)
+            print(path)
+            print(f"loaded {cascade.used} of {cascade.lines} lines ({rejected} rejected)")
+            for line, reason in cascade.rejected:
+                print(f"  line {line}: {reason}")
+            any_rejected = any_rejected or bool(rejected)
+    except (OSError, ValueError, tarfile.TarError, UnicodeDecodeError) as exc:
+        print(f"error: {args.path}: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if not found:
+        wanted = getattr(args, "tree", None) or getattr(args, "thread", None)
+        print(f"error: {args.path}: no cascade" + (f" {wanted}" if wanted else ""), file=sys.stderr)
+        return EXIT_UNREADABLE
+    return EXIT_REJECTED if any_rejected else EXIT_OK
+
+
+def _cascades(args: argparse.Namespace, source: Path):
+    """The cascades the import command asked for."""
+    if args.dataset == "pheme":
+        if (source / "structures.json").exists():
+            yield from importers.pheme_cascades(source, source.name, thread=args.thread)
+            return
+        splits = [args.split] if args.split else list(importers.PHEME_SPLITS)
+        splits = [s for s in splits if (source / s / "structures.json").exists()]
+        if not splits:
+            raise ValueError("no structures.json here or in traindev/ or test/")
+        for split in splits:
+            yield from importers.pheme_cascades(source, split, thread=args.thread)
+        return
+    if source.is_file() and not tarfile.is_tarfile(source):
+        # One tree file: its label and source text from a twitter1X/ folder above it, if any.
+        labels, texts = {}, {}
+        for folder in list(source.parents)[:3]:
+            data = folder / args.dataset
+            if (data / "label.txt").exists():
+                labels = importers.read_labels((data / "label.txt").read_text(encoding="utf-8"))
+                csv_file = data / "source_tweets_text.csv"
+                if csv_file.exists():
+                    texts = importers.read_source_texts(csv_file.read_text(encoding="utf-8"))
+                break
+        tid = args.tree or source.stem
+        yield importers.read_twitter_tree(
+            source.read_text(encoding="utf-8"),
+            tid,
+            labels.get(tid, ""),
+            texts.get(tid, ""),
+            args.dataset,
+        )
+        return
+    yield from importers.twitter_cascades(source, args.dataset, limit=args.limit, tree=args.tree)
+
+
 def _formats(text: str) -> list[str]:
     chosen = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in export.FORMATS]
@@ -269,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     _map_argument(p)
     p.set_defaults(run=summary)
     _render_parser(commands)
+    _import_parser(commands)
     args = parser.parse_args(argv)
     return args.run(args)
 
@@ -283,6 +351,30 @@ def _map_argument(p: argparse.ArgumentParser) -> None:
         '--map outlet=Publication,date="Date published" (quotes keep commas in a header; '
         "extra=HEADER keeps one as an extra column; repeatable)",
     )
+
+
+def _import_parser(commands) -> None:
+    p = commands.add_parser(
+        "import",
+        help="write cascades whose true sources are known (Twitter15/16, PHEME) as case folders",
+        description="Read Twitter15/16 retweet trees or PHEME (RumourEval 2017) threads and write "
+        "one case folder (events.csv, case.json) per cascade under --out, the true parent of "
+        "each event as its `cites`; print each events.csv and how many input lines were used.",
+    )
+    kinds = p.add_subparsers(dest="dataset", required=True)
+    for name in importers.TWITTER_DATASETS:
+        q = kinds.add_parser(name, help=f"{name} trees: one tree file, the tgz, or its folder")
+        q.add_argument("path", metavar="FILE_OR_TGZ")
+        q.add_argument("--tree", help="only the tree of this source tweet id")
+        q.add_argument("--limit", type=int, help="at most this many trees")
+        q.add_argument("--out", default="imported", help="folder (default ./imported/)")
+        q.set_defaults(run=import_cascades)
+    q = kinds.add_parser("pheme", help="PHEME threads: the folder of traindev/ and test/, or one")
+    q.add_argument("path", metavar="DIR")
+    q.add_argument("--thread", help="only this thread id")
+    q.add_argument("--split", choices=importers.PHEME_SPLITS, help="default: both")
+    q.add_argument("--out", default="imported", help="folder (default ./imported/)")
+    q.set_defaults(run=import_cascades)
 
 
 def _render_parser(commands) -> None:

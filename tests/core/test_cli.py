@@ -229,3 +229,74 @@ def test_map_on_an_unreadable_file_reports_the_file(tmp_path):
     assert out.returncode == 2
     assert out.stdout.startswith("error: ")
     assert "--map" not in out.stdout + out.stderr
+
+
+# --- import: cascades with known sources ---------------------------------------------------------
+
+DATASETS = Path("/work/shared/datasets")
+SAMPLE_TREES = DATASETS / "twitter15_16" / "sample_trees_twitter16"
+PHEME_DATA = DATASETS / "pheme_rumoureval2017"
+CLEAN_TREE = SAMPLE_TREES / "675065047710892033.txt"  # 100 lines, none rejected
+REJECTING_TREE = SAMPLE_TREES / "525068915068923904.txt"  # 99 lines, a duplicate and a loop
+
+
+@pytest.mark.skipif(not SAMPLE_TREES.is_dir(), reason="Twitter15/16 sample not here")
+def test_import_a_tree_file_writes_a_case_that_checks(tmp_path, capsys):
+    assert main(["import", "twitter16", str(CLEAN_TREE), "--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    path = tmp_path / "twitter16-675065047710892033" / "events.csv"
+    assert lines == [str(path), "loaded 100 of 100 lines (0 rejected)"]
+    meta = json.loads((path.parent / "case.json").read_text(encoding="utf-8"))
+    assert meta["label"] == "false"  # found in twitter16/label.txt beside the samples
+    assert meta["claim"].startswith("mexican drug kingpin")
+    out = run("check", str(path))
+    assert out.stdout.splitlines()[0] == "loaded 100 of 100 rows (0 rejected)"
+
+
+@pytest.mark.skipif(not SAMPLE_TREES.is_dir(), reason="Twitter15/16 sample not here")
+def test_import_exits_one_and_names_each_rejected_line(tmp_path, capsys):
+    assert main(["import", "twitter16", str(REJECTING_TREE), "--out", str(tmp_path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "loaded 97 of 99 lines (2 rejected)"
+    assert lines[2:] == [
+        "  line 17: duplicate of line 14",
+        "  line 99: would give the source a parent",
+    ]
+
+
+@pytest.mark.skipif(not SAMPLE_TREES.is_dir(), reason="Twitter15/16 sample not here")
+def test_import_from_the_tgz_by_tree_id_from_the_shell(tmp_path):
+    tgz = DATASETS / "twitter15_16" / "trees_twitter15_16_full.tgz"
+    out = run(
+        "import", "twitter16", str(tgz), "--tree", "675065047710892033", "--out", str(tmp_path)
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[1] == "loaded 100 of 100 lines (0 rejected)"
+
+
+@pytest.mark.skipif(not PHEME_DATA.is_dir(), reason="PHEME data not here")
+def test_import_a_pheme_thread(tmp_path, capsys):
+    argv = ["import", "pheme", str(PHEME_DATA), "--thread", "553480082996879360"]
+    assert main([*argv, "--out", str(tmp_path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == str(tmp_path / "pheme-553480082996879360" / "events.csv")
+    assert lines[1] == "loaded 9 of 17 lines (8 rejected)"
+    assert "  line 10: post 553485679129534464 is not in posts.json (deleted)" in lines
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["twitter15", "{tmp}/nope.tgz"], "no such file or folder"),
+        (["pheme", "{tmp}"], "no structures.json"),
+        (["twitter16", "{tmp}/bad.txt"], "codec can't decode"),
+        (["twitter16", "{tmp}", "--tree", "1"], "No such file"),
+    ],
+    ids=["missing", "not-pheme", "not-text", "no-trees"],
+)
+def test_import_unreadable_exits_two(tmp_path, capsys, argv, message):
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00binary")
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    assert main(["import", *argv, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err
