@@ -40,7 +40,7 @@ import json
 import re
 import tarfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from claimtrace import schema
@@ -500,16 +500,31 @@ def _lines(path: Path) -> list[str]:
 # --- writing ---------------------------------------------------------------------------------
 
 
+def events_csv(cascade: Cascade) -> bytes:
+    """The cascade's events as a UTF-8 CSV with the contract's header."""
+    handle = io.StringIO(newline="")
+    writer = csv.DictWriter(handle, fieldnames=list(schema.COLUMN_NAMES))
+    writer.writeheader()
+    writer.writerows(cascade.rows)
+    return handle.getvalue().encode("utf-8")
+
+
 def write_case(cascade: Cascade, out_dir: Path) -> Path:
     """Write `events.csv` (UTF-8, the contract's header) and `case.json` into `out_dir`
     (created if missing); return the CSV's path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "events.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(schema.COLUMN_NAMES))
-        writer.writeheader()
-        writer.writerows(cascade.rows)
+    path.write_bytes(events_csv(cascade))
+    (out_dir / "case.json").write_text(
+        json.dumps(case_meta(cascade), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return path
+
+
+def case_meta(cascade: Cascade) -> dict:
+    """The case.json of an imported cascade: title, the source text as the claim, a summary
+    with the dataset, label and counts, and the dataset's credit."""
     pheme = cascade.dataset == "pheme"
     what = "PHEME / RumourEval 2017 reply thread" if pheme else f"{cascade.dataset} retweet tree"
     summary = (
@@ -529,10 +544,45 @@ def write_case(cascade: Cascade, out_dir: Path) -> Path:
         "lines": cascade.lines,
         "rejected": len(cascade.rejected),
     }
-    (out_dir / "case.json").write_text(
-        json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    return meta
+
+
+_TREE_LINE = re.compile(rb"^\s*\[\s*'[^']*'\s*,\s*'[^']*'\s*,\s*'[^']*'\s*\]\s*->")
+
+
+def looks_like_twitter_tree(data: bytes) -> bool:
+    """Whether a file is a Twitter15/16 tree (its first line is a `[...]->[...]` edge)."""
+    first = data.lstrip()[:400].split(b"\n", 1)[0]
+    return bool(_TREE_LINE.match(first))
+
+
+def load_twitter_tree(data: bytes, name: str, dataset: str = "twitter"):
+    """An uploaded tree file as a Case, its true parents as documented `cites`. The source
+    tweet's id is the file's name (as in the data sets); every tree line not used is listed as
+    a warning with its line number, so nothing is dropped unseen."""
+    from claimtrace.ingest import load_bytes, meta_from_dict
+    from claimtrace.model import Problem
+
+    source_id = Path(name).stem
+    if not source_id.isdigit():
+        source_id = "0"
+    text = data.decode("utf-8", errors="replace")
+    cascade = read_twitter_tree(text, source_id, dataset=dataset)
+    meta = meta_from_dict(case_meta(cascade), name)
+    case = load_bytes(events_csv(cascade), name, meta)
+    notes = tuple(
+        Problem("warning", f"tree line not used: {reason}", line, None, "tree line")
+        for line, reason in cascade.rejected
     )
-    return path
+    if source_id == "0":
+        notes += (
+            Problem(
+                "warning",
+                f"{name} is not named after its source tweet's id, so the dates are counted "
+                "from 4 Nov 2010 (the tweet-id epoch); the delays between events are right",
+            ),
+        )
+    return replace(case, problems=case.problems + notes)
 
 
 def hide_parents(rows: list[dict[str, str]]) -> list[dict[str, str]]:

@@ -44,6 +44,10 @@ def load_bundled(path: str, mtime: float) -> Case:
 def load_upload(data: bytes, name: str, timezone: str, columns: str = "") -> Case:
     """An uploaded file, keyed by its bytes, name, the time zone chosen for it and the column
     mapping (JSON: header -> contract column) the user gave for its headers."""
+    from claimtrace import importers
+
+    if importers.looks_like_twitter_tree(data):  # a Twitter15/16 retweet tree, as published
+        return importers.load_twitter_tree(data, name)
     mapping = json.loads(columns) if columns else None
     return load_bytes(data, name, timezone=timezone, columns=mapping)
 

@@ -300,3 +300,25 @@ def test_the_share_link_of_a_stored_case_names_its_revision(store_url) -> None:
     text = page_text(at)
     assert "rev=1" in " ".join(c.value for c in at.code)
     assert "later edits do not change what it shows" in text
+
+
+TREE = (
+    b"['ROOT', 'ROOT', '0.0']->['10', '675065047710892033', '0.0']\n"
+    b"['10', '675065047710892033', '0.0']->['11', '675065047710892033', '2.5']\n"
+    b"['10', '675065047710892033', '0.0']->['12', '675065047710892033', '90.0']\n"
+    b"['11', '675065047710892033', '2.5']->['13', '675065047710892033', '61.0']\n"
+    b"['11', '675065047710892033', '2.5']->['13', '675065047710892033', '61.0']\n"
+)
+
+
+def test_a_twitter_retweet_tree_is_imported_from_the_page(store_url) -> None:
+    """A tree file of Twitter15/16 as published: its true parents drawn as documented links,
+    the duplicate line listed, not dropped unseen."""
+    at = app()
+    at.radio(key="source").set_value("Upload a file").run()
+    at.file_uploader(key="upload").set_value(("675065047710892033.txt", TREE, "text/plain")).run()
+    assert not at.exception
+    assert len(event_ids(figure(at, "network"))) == 4
+    text = page_text(at)
+    assert "tree line not used: duplicate of line 4" in text
+    assert "2015" in text  # dated from the source tweet's id (10 Dec 2015)
