@@ -17,6 +17,7 @@ from components.charts import highlighted, render_details, render_network, rende
 from components.export_panel import render_chart_download, render_export_panel
 from components.header import render_key_figures, render_title
 from components.mapping_panel import missing_required, render_mapping
+from components.wording_panel import wording_hops
 from components.share import render_share_link
 from components.sidebar import render_case_picker, render_display, render_filters, render_inferred
 from components.tables import render_events_table, render_problems
@@ -114,11 +115,11 @@ def explore() -> None:
             on_screen,
             view.events,
         )
-    render_details(now_view, picked, case.meta.timezone)
+    render_details(now_view, picked, case.meta.timezone, lambda: wording_hops(choice.key, case))
     render_share_link(case)
     render_events_table(case, now_view, picked, choice.key)
 
 
 explore()
-render_analysis(view, documented.links, story, case.meta.timezone)
+render_analysis(view, documented.links, story, case.meta.timezone, case, choice.key)
 render_problems(case)

@@ -12,6 +12,8 @@ from claimtrace.figures.common import value_label
 from claimtrace.figures.stance import stance_figure
 from claimtrace.figures.timeline import STATUS_LABELS
 from claimtrace.filters import View
+from claimtrace.model import Case
+from components.wording_panel import render_wording
 
 TABS = "analysis-tab"  # the open tab of the analysis panel, in session state
 
@@ -21,7 +23,9 @@ def _outlets(outlet_of: pd.Series, ids) -> str:
     return " or ".join(dict.fromkeys(outlet_of.loc[list(ids)]))
 
 
-def render_analysis(view: View, documented: pd.DataFrame, story: Story, tz: str) -> None:
+def render_analysis(
+    view: View, documented: pd.DataFrame, story: Story, tz: str, case: Case, case_key: str
+) -> None:
     st.subheader("Who was first, and how it spread", anchor=False)
     st.caption(
         "From documented links only. Dates are intervals: where the earliest events cannot be put "
@@ -29,8 +33,10 @@ def render_analysis(view: View, documented: pd.DataFrame, story: Story, tz: str)
     )
     outlet_of = view.events.set_index("id")["outlet"]  # indexed once for every lookup below
     # Only the open tab is worked out (switching tabs reruns the page).
-    firsts, jumps, status, decay = st.tabs(
-        ["Firsts", "Jumps", "Claim status", "Attribution decay"], key=TABS, on_change="rerun"
+    firsts, jumps, status, decay, words = st.tabs(
+        ["Firsts", "Jumps", "Claim status", "Attribution decay", "Wording"],
+        key=TABS,
+        on_change="rerun",
     )
     if firsts.open:
         _firsts(firsts, view, documented, outlet_of, tz)
@@ -40,6 +46,8 @@ def render_analysis(view: View, documented: pd.DataFrame, story: Story, tz: str)
         _status(status, view, story, outlet_of, tz)
     if decay.open:
         _decay(decay, view, documented)
+    if words.open:
+        render_wording(words, case, case_key, view)
 
 
 def _firsts(tab, view: View, documented: pd.DataFrame, outlet_of: pd.Series, tz: str) -> None:

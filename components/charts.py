@@ -13,6 +13,7 @@ from claimtrace.figures.network import network_figure, outlet_network_figure
 from claimtrace.figures.timeline import cited_by_map, timeline_figure
 from claimtrace.filters import View
 from components import state
+from components.wording_panel import render_hop
 from components.text import md, safe_url
 
 CONFIG = {
@@ -170,8 +171,9 @@ def _origins_not_reached(view: View, chain: list[dict]) -> list[str]:
     return list(dict.fromkeys(marked.loc[~marked["id"].isin(on_path), "outlet"].tolist()))
 
 
-def render_details(view: View, picked: tuple[str, ...], tz: str) -> None:
-    """Details of the picked events, with each one's chain back to its origin."""
+def render_details(view: View, picked: tuple[str, ...], tz: str, hops=None) -> None:
+    """Details of the picked events, with each one's chain back to its origin. `hops`, when
+    given, is called for the case's wording hops (worked out only once something is picked)."""
     events = view.events.set_index("id")
     shown = [i for i in picked if i in events.index]
     if not shown:
@@ -193,6 +195,10 @@ def render_details(view: View, picked: tuple[str, ...], tz: str) -> None:
             )
             if r["headline"]:
                 st.markdown(f"“{md(r['headline'])}”")
+            if r.get("headline_en"):
+                st.caption(f"In English (a translation given in the data): “{md(r['headline_en'])}”")
+            if r.get("quote"):
+                st.caption(f"The claim in its words: “{md(r['quote'])}”")
             st.caption(
                 " · ".join(
                     [
@@ -216,6 +222,9 @@ def render_details(view: View, picked: tuple[str, ...], tz: str) -> None:
                 st.caption(f"Link (not a web address, shown as text): {md(r['url'])}")
             if r["notes"]:
                 st.caption(f"Notes: {md(r['notes'])}")
+            for hop in [h for h in (hops() if hops else []) if h.target == event_id]:
+                st.markdown("**Wording, against what it cites**")
+                render_hop(hop, view.events.set_index("id")["outlet"])
             chain = diffusion.chain_back(view.events, view.links, event_id)
             if len(chain) > 1:
                 lines = []
