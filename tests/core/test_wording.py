@@ -3,11 +3,14 @@ case's tabloids did to the hedges of Regnum and Russian state TV."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from claimtrace import diffusion, wording
+from claimtrace import analysis, diffusion, wording
 from claimtrace.ingest import load_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -602,3 +605,36 @@ def test_bundled_new_york_post_readers(bundled, bundled_hops):
         if d.kind == "attribution_dropped"
     ]
     assert (drift.before, drift.after) == ("Russian state TV (Igor Korotchenko)", "New York Post")
+
+
+def test_bundled_summary_has_wording_drifts_by_hop(bundled):
+    block = analysis.summary(bundled)["wording_drifts"]
+    assert block == wording.summary_block(bundled)
+    json.dumps(block, ensure_ascii=False)
+    assert set(block) == {"compared", "hops", "counts"}
+    assert block["compared"] == sum(1 for h in wording.hops(bundled) if h.text_used)
+    assert set(block["counts"]) == set(wording.DRIFT_KINDS)
+    assert sum(block["counts"].values()) == sum(len(h["drifts"]) for h in block["hops"])
+    assert all(n > 0 for n in block["counts"].values())
+    post = next(
+        h
+        for h in block["hops"]
+        if (h["source"], h["target"]) == ("korotchenko-0804", "nypost-0805")
+    )
+    assert post["text_used"] == "headline"
+    assert {"kind": H_DROP, "before": "there are reports", "after": ""} in post["drifts"]
+    assert "reports" in post["dropped"] and "offering" in post["added"]
+
+
+def test_cli_summary_json_includes_wording_drifts():
+    out = subprocess.run(
+        [sys.executable, "-m", "claimtrace", "summary", str(BUNDLED), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    block = json.loads(out.stdout)["wording_drifts"]
+    pairs = {(h["source"], h["target"]) for h in block["hops"]}
+    assert ("regnum-0802", "dailymail-0805") in pairs
+    assert block["counts"]["hedge_dropped"] > 0
