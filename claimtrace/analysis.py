@@ -13,6 +13,7 @@ from claimtrace.diffusion import First
 from claimtrace.inference import infer_links
 from claimtrace.model import Case
 from claimtrace.schema import STATE_OUTLET_TYPES
+from claimtrace.wording import summary_block as wording_drifts
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,8 @@ def summary(case: Case) -> dict:
         "first_appearance_events": list(first.ids) if first else [],
         "origins": diffusion.origins(events, links),
         "external_sources": list(case.external_sources.get("outlet", [])),
+        # How the words changed from hop to hop along documented links (claimtrace.wording).
+        "wording_drifts": wording_drifts(case),
         **firsts_table(events, links),
         "crossings": crossings(events, links),
         "status_changes": [

@@ -26,7 +26,7 @@ from claimtrace.vocab import country_code, language_code
 
 # Columns of the events table besides the contract's own.
 DERIVED = ("date_precision", "row")
-TEXT_COLUMNS = ("outlet", "headline", "url", "cites", "notes")
+TEXT_COLUMNS = ("outlet", "headline", "headline_en", "quote", "url", "cites", "notes")
 _SHOWN_LIMIT = 60  # characters of a value quoted back in a message
 
 
@@ -542,6 +542,8 @@ def build_case(
             "country": column(values["country"]),
             "language": column(values["language"]),
             "headline": column(text["headline"]),
+            "headline_en": column(text["headline_en"]),
+            "quote": column(text["quote"]),
             "url": column(url),
             "cites": column(text["cites"]),
             "stance": column(values["stance"]),

@@ -74,6 +74,20 @@ COLUMNS: tuple[Column, ...] = (
         "headline or short description",
         ("title", "titel", "schlagzeile", "überschrift"),
     ),
+    Column(
+        "headline_en",
+        False,
+        "the headline in English, where it is in another language: a translation you supply, "
+        "so that the wording of items in different languages can be compared",
+        ("title_en", "headline_english", "titel_en", "headline_englisch", "schlagzeile_en"),
+    ),
+    Column(
+        "quote",
+        False,
+        "the claim's exact words in the item (a sentence or two, in its own language); "
+        "compared word by word with the item it cites, where that has a quote too",
+        ("zitat", "wortlaut", "quotation", "excerpt"),
+    ),
     Column("url", False, "link to the item", ("link",)),
     Column(
         "cites",

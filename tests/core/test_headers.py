@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -54,6 +55,8 @@ def test_the_contract_columns() -> None:
         "country",
         "language",
         "headline",
+        "headline_en",
+        "quote",
         "url",
         "cites",
         "stance",
@@ -81,6 +84,8 @@ SAMPLE = {
     "country": ("Deutschland", "DE"),
     "language": ("Deutsch", "de"),
     "headline": ("Kiew plant Großangriff", "Kiew plant Großangriff"),
+    "headline_en": ("Kyiv plans major attack", "Kyiv plans major attack"),
+    "quote": ("„Angeblich bereit“", "„Angeblich bereit“"),
     "url": ("https://example.org/a", "https://example.org/a"),
     "cites": ("AFP", "AFP"),
     "stance": ("repeats", "repeats"),
@@ -290,3 +295,15 @@ def test_loaded_values_are_normalised_without_warnings(make_csv, load, column, c
     case = load(make_csv(header, [["1", "2022-08-04", "TASS", cell]], encoding="cp1252"))
     assert case.events[column].iloc[0] == loaded
     assert case.problems == ()
+
+
+def test_the_readme_column_table_lists_every_column_with_its_meaning_and_spellings() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for column in schema.COLUMNS:
+        row = next(
+            (line for line in readme.splitlines() if line.startswith(f"| `{column.name}` |")), ""
+        )
+        assert row, column.name
+        assert column.meaning.replace("`", "") in row.replace("`", ""), column.name
+        for spelling in column.synonyms:
+            assert f"`{spelling}`" in row, (column.name, spelling)
