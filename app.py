@@ -17,12 +17,12 @@ from components.charts import highlighted, render_details, render_network, rende
 from components.export_panel import render_chart_download, render_export_panel
 from components.header import render_key_figures, render_title
 from components.mapping_panel import missing_required, render_mapping
-from components.wording_panel import wording_hops
 from components.share import render_share_link
 from components.sidebar import render_case_picker, render_display, render_filters, render_inferred
 from components.tables import render_events_table, render_problems
 from components.text import md
 from components.timecontrols import PLAY_INTERVAL, render_time_controls
+from components.wording_panel import wording_hops
 
 st.set_page_config(page_title="ClaimTrace", page_icon="🧭", layout="wide")
 

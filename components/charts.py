@@ -13,8 +13,8 @@ from claimtrace.figures.network import network_figure, outlet_network_figure
 from claimtrace.figures.timeline import cited_by_map, timeline_figure
 from claimtrace.filters import View
 from components import state
-from components.wording_panel import render_hop
 from components.text import md, safe_url
+from components.wording_panel import render_hop
 
 CONFIG = {
     "displaylogo": False,
@@ -196,7 +196,9 @@ def render_details(view: View, picked: tuple[str, ...], tz: str, hops=None) -> N
             if r["headline"]:
                 st.markdown(f"“{md(r['headline'])}”")
             if r.get("headline_en"):
-                st.caption(f"In English (a translation given in the data): “{md(r['headline_en'])}”")
+                st.caption(
+                    f"In English (a translation given in the data): “{md(r['headline_en'])}”"
+                )
             if r.get("quote"):
                 st.caption(f"The claim in its words: “{md(r['quote'])}”")
             st.caption(

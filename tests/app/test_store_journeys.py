@@ -322,3 +322,25 @@ def test_a_twitter_retweet_tree_is_imported_from_the_page(store_url) -> None:
     text = page_text(at)
     assert "tree line not used: duplicate of line 4" in text
     assert "2015" in text  # dated from the source tweet's id (10 Dec 2015)
+
+
+def test_the_wording_tab_shows_each_hop_word_by_word(store_url) -> None:
+    """Issue 15's wording along the path: the tab lists the hops whose words changed, the
+    dropped words struck through, the added ones in bold, and the named drifts."""
+    at = app()
+    at.session_state["analysis-tab"] = "Wording"
+    at.run()
+    assert not at.exception
+    text = page_text(at)
+    assert re.search(r"\*\*\d+\*\* documented links change the wording", text)
+    assert "hedge dropped" in text and "attribution dropped" in text
+    marked = [m.value for m in at.markdown if ":red[~~" in m.value or ":green[**" in m.value]
+    assert marked, "no hop is highlighted word by word"
+
+
+def test_a_picked_event_shows_its_wording_against_what_it_cites(store_url) -> None:
+    at = app(picked="nypost-0805")
+    assert not at.exception
+    text = page_text(at)
+    assert "Wording, against what it cites" in text
+    assert "hedge dropped" in text
