@@ -69,3 +69,15 @@ def test_a_case_edited_in_the_table_editor_is_there_after_a_reload(page: Page, s
     history = page.locator('[data-testid="stDataFrame"]', has_text="1 row changed")
     expect(history).to_contain_text("headline", timeout=30_000)
     page.screenshot(path=str(screenshots / "store-history.png"), full_page=True)
+
+
+def test_the_wording_tab_reads_word_by_word(page: Page, screenshots) -> None:
+    """Issue 15's wording along the path, as a reader sees it: struck-through and bold words."""
+    tab = page.get_by_role("tab", name="Wording")
+    tab.click(timeout=120_000)
+    idle(page)
+    panel = page.locator('[role="tabpanel"]', has_text="documented links change the wording")
+    expect(panel).to_be_visible(timeout=60_000)
+    expect(panel.locator("del").first).to_be_visible()  # a dropped word, struck through
+    panel.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "wording.png"), full_page=True)
