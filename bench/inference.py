@@ -38,15 +38,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT)]
 
+from claimtrace import calibration, inference, schema  # noqa: E402
+from claimtrace.calibration import Choice, Prediction  # noqa: E402
 from claimtrace.importers import (  # noqa: E402
     Cascade,
     hide_parents,
     pheme_cascades,
     twitter_cascades,
 )
-
-from claimtrace import calibration, inference, schema  # noqa: E402
-from claimtrace.calibration import Choice, Prediction  # noqa: E402
 from claimtrace.ingest import load_bytes  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
@@ -305,18 +304,22 @@ def reliability_figure(per: dict[str, dict[str, list[Prediction]]]):
         ece = calibration.expected_calibration_error(
             np.array([c for c, _ in pairs]), np.array([r for _, r in pairs], dtype=float)
         )
+        # A marker per tenth, its area growing with the number of proposals in it (a tenth
+        # with a handful says little); a line only for all data sets together.
         fig.add_trace(
             go.Scatter(
                 x=[b["confidence"] for b in bins],
                 y=[b["accuracy"] for b in bins],
-                mode="lines+markers",
+                mode="lines+markers+text" if dataset == "all" else "markers",
                 name=f"{dataset} (ECE {ece:.3f}, {len(pairs)} proposals)",
-                marker={"size": [6 + 4 * np.log10(b["count"]) for b in bins]},
-                text=[f"{b['count']} proposals" for b in bins],
+                marker={"size": [5 + 5 * np.log10(b["count"]) for b in bins], "opacity": 0.7},
+                text=[str(b["count"]) if dataset == "all" else "" for b in bins],
+                textposition="bottom right",
             )
         )
     fig.update_layout(
-        title="Inferred links on the test split: stated confidence vs. share right",
+        title="Inferred links on the test split: stated confidence vs. share right<br>"
+        "<sup>marker size and label: proposals in that tenth of confidence</sup>",
         xaxis={"title": "confidence given (mean in each tenth)", "range": [0, 1]},
         yaxis={"title": "share that named the true source", "range": [0, 1]},
         width=800,

@@ -32,7 +32,8 @@ likelihood factors as logarithms):
   guess (no documented links at all gives 0).
 * headline: TF-IDF cosine similarity in [0, 1] (words, case and accents folded, English and
   German stopwords dropped, averaged with a character trigram cosine).
-* origin: the candidate's stance is `originates` (the user says it is where the claim began).
+* origin: the candidate's stance is `originates` (the user says it is where the claim began),
+  and the same times log(1 + lag): how that pull fades for later targets.
 * latest: the candidate is the most recent one.
 * followed: how many claim-carrying events started within 10 minutes and within 6 hours after
   the candidate (as log(1 + count)): a source is often followed by a burst of pick-ups.
@@ -189,6 +190,7 @@ FEATURES = (
     "outlet_type",  # log P(target type | source type) relative to a uniform guess
     "headline",  # similarity in [0, 1]
     "origin",  # the candidate's stance is originates
+    "origin_lag",  # origin × log(1 + lag / 1 h): how the origin's pull fades with time
     "latest",  # the most recent candidate
     "followed_minutes",  # log(1 + events starting within 10 minutes after the candidate)
     "followed_hours",  # log(1 + events starting within 6 hours after the candidate)
@@ -207,6 +209,7 @@ PRIOR_WEIGHTS = {
     "outlet_type": 1.0,
     "headline": 5.0,
     "origin": 0.0,
+    "origin_lag": 0.0,
     "latest": 0.0,
     "followed_minutes": 0.0,
     "followed_hours": 0.0,
@@ -602,6 +605,7 @@ def candidates(setting: Setting) -> Iterator[Candidates]:
                 log_type,
                 similarity,
                 origin[cands],
+                origin[cands] * np.log1p(lag),
                 latest,
                 followed[0][s.place[cands]],
                 followed[1][s.place[cands]],

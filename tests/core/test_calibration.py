@@ -100,3 +100,58 @@ def test_the_fitted_file_is_complete_and_monotone():
     assert y.min() >= 0 and y.max() <= 1
     model = inference.load_model()
     assert model.fitted_on.startswith("train split")
+
+
+def _bench():
+    """bench/inference.py as a module (bench/ is not a package)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "inference.py"
+    spec = importlib.util.spec_from_file_location("bench_inference", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_inference"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_quick_modes_scoring_on_a_hand_made_cascade():
+    """r is the origin; a and c reply to r, b to a, a minute apart each."""
+    from claimtrace import schema
+    from claimtrace.importers import Cascade
+
+    bench = _bench()
+
+    def row(i: str, minute: int, stance: str, parent: str) -> dict[str, str]:
+        cells = {c: "" for c in schema.COLUMN_NAMES}
+        cells.update(
+            id=i,
+            date=f"2022-08-05T10:0{minute}:00Z",
+            outlet=f"user {i}",
+            outlet_type="social",
+            headline=f"post {i}",
+            cites=parent,
+            stance=stance,
+        )
+        return cells
+
+    parents = {"r": None, "a": "r", "b": "a", "c": "r"}
+    rows = [row("r", 0, "originates", ""), row("a", 1, "repeats", "r")]
+    rows += [row("b", 2, "repeats", "a"), row("c", 3, "repeats", "r")]
+    cascade = Cascade("hand", rows, parents, "", [], 4, "test", "", 4)
+    loaded = bench.load(cascade)
+    assert set(loaded.events["cites"]) == {""}  # the parents are hidden
+    found = bench.predictions(loaded, inference.load_model())
+    latest = calibration.score(found["latest"])
+    earliest = calibration.score(found["earliest"])
+    # latest: a→r right, b→a right, c→b wrong; c's top 3 (b, a, r) hold r.
+    assert latest["targets"] == 3
+    assert latest["precision_at_1"] == pytest.approx(2 / 3)
+    assert latest["recall_at_3"] == pytest.approx(1.0)
+    # earliest: a→r right, b→r wrong, c→r right; b's top 3 (r, a) hold a.
+    assert earliest["precision_at_1"] == pytest.approx(2 / 3)
+    assert earliest["recall_at_3"] == pytest.approx(1.0)
+    model = calibration.score(found["model"])
+    assert model["targets"] == 3 and model["ece"] is not None
+    assert [p.truth for p in found["model"]] == ["r", "a", "r"]
