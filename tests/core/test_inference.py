@@ -460,3 +460,20 @@ def test_the_bundled_case():
     assert nx.is_directed_acyclic_graph(union_graph(events, inferred))
     # Documented figures are untouched: inferred links are a separate frame.
     assert set(case.links["kind"]) == {"documented"}
+
+
+def test_the_origin_is_a_candidate_however_many_events_came_between():
+    base = pd.Timestamp("2022-08-01 00:00")
+    rows = [{"id": "origin", "date": str(base), "stance": "originates", "headline": HEADLINE}]
+    rows += [
+        {"id": f"e{i}", "date": str(base + pd.Timedelta(minutes=i + 1)), "cites": "x"}
+        for i in range(MAX_CANDIDATES + 50)
+    ]
+    rows.append({"id": "target", "date": str(base + DAY), "headline": HEADLINE})
+    setting = inference.prepare(events_of(*rows), diffusion.resolve_cites(events_of(*rows))[0])
+    found = list(inference.candidates(setting))
+    mine = next(c for c in found if setting.ids[c.target] == "target")
+    assert "origin" in set(setting.ids[mine.cands])
+    assert len(mine.cands) == MAX_CANDIDATES + 1
+    inferred = infer(events_of(*rows), max_per_event=1)
+    assert ("origin", "target") in pairs(inferred)
