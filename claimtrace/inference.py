@@ -47,8 +47,10 @@ Confidence. The scores are turned into shares, a softmax over the target's candi
 pseudo-candidate that stands for "a source that is not in the data" (NetInf's ε-edge, its score
 fitted too), and that share is then *calibrated*: mapped through an isotonic regression fitted
 on held-out folds of the train split, so that among proposals given 40 %, about 40 % are the
-true source (on the benchmark's test split; see bench/inference.py and the calibration file's
-`test` figures). Proposals below the floor (FLOOR, 5 %) are not made; nor are candidates further
+true source (on the benchmark's test split: docs/inference-benchmark.md). Where the best
+candidates' calibrated chances would add up to more than 1 (two origins of the same day, each
+mapped to the top of the calibration), they are scaled down to add up to 1: at most one of
+them is the source. Proposals below the floor (FLOOR, 5 %) are not made; nor are candidates further
 before the target than all but 0.1 % of the true sources in the fitted data (the fitted lag
 distribution makes such a gap implausible: `max_gap_hours` in the calibration file).
 inference_report says how many candidates were left out for each reason.
@@ -734,6 +736,11 @@ def inference_report(
         confidence = np.clip(m.calibrate(raw), 0.0, 1.0)
         # Best first; ties to the earlier candidate (date, then row).
         order = np.lexsort((s.rows[c.cands], s.start[c.cands], -raw))[:keep]
+        # At most one of them is the source: their chances cannot add up to more than 1 (two
+        # origins of the same day would each be mapped to the top step of the calibration).
+        total = float(confidence[order].sum())
+        if total > 1:
+            confidence = confidence / total
         for rank, k in enumerate(order.tolist()):
             if c.lag_hours[k] > max_gap:
                 beyond_gap += int(rank < max_per_event)
