@@ -10,7 +10,7 @@ import pandas as pd
 from claimtrace import diffusion, lookup
 from claimtrace.dates import format_interval
 from claimtrace.diffusion import First
-from claimtrace.inference import infer_links
+from claimtrace.inference import inference_report
 from claimtrace.model import Case
 from claimtrace.schema import STATE_OUTLET_TYPES
 from claimtrace.wording import summary_block as wording_drifts
@@ -141,6 +141,8 @@ def summary(case: Case) -> dict:
     events, links = case.events, case.links
     figures = key_figures(events, links)
     first = figures["first_appearance"]
+    # The same settings as infer_links' defaults: these are exactly the links it gives.
+    inferred = inference_report(events, links)
     return {
         "title": case.meta.title,
         "file": case.source.name,
@@ -173,8 +175,10 @@ def summary(case: Case) -> dict:
                 "confidence": round(float(r.confidence), 3),
                 "reason": r.reason,
             }
-            for r in infer_links(events, links).itertuples(index=False)
+            for r in inferred.links.itertuples(index=False)
         ],
+        # What was left out: "N candidates below the floor of 5%", gaps, skipped stances.
+        "inference": inferred.as_dict(),
     }
 
 

@@ -5,54 +5,76 @@ each such event (the *target*) this module proposes the earlier events it most l
 the claim up from, in the spirit of NetInf (Gomez-Rodriguez, Leskovec and Krause 2010): every
 earlier claim-carrying event is a *candidate* parent, scored by how well it explains the
 target, and the best ones are kept as links of kind "inferred". They are suggestions, never
-evidence: they are never counted in documented figures, and an event that names any source at
-all (an id, an outlet or a source outside the data) gets none.
+evidence: they are never counted in documented figures.
+
+What the user wrote is respected. No source is inferred for an event that names any source at
+all (an id, an outlet or a source outside the data), nor for one whose stance says where the
+claim stands for it: `originates` (it is the origin) or `context` (it does not carry the claim;
+nor do `debunks`, `denies` and `confirms`, which are never targets or candidates either).
 
 Who can be a candidate. An event that carries the claim (diffusion.carries_claim) whose
-interval starts no later than the target's (it cannot have been sourced from something that
-surely started later), other than the target itself and other than anything the target leads
-to along documented links (that would make a circle). Only the K = 200 most recent of them are
-looked at, so the work is O(n·K) for n events: one vectorised numpy pass per target over a
+interval starts no later than the target's, other than the target itself and other than
+anything the target leads to along documented links (that would make a circle). Only the
+K = 200 most recent of them are looked at, plus up to 20 earlier origins (stance originates:
+in a cascade of thousands the origin is the likeliest source and would else fall out of the
+window), so the work is O(n·K) for n events: one vectorised numpy pass per target over a
 time-sorted window, plus an inverted index for the headline similarities.
 
-The score of a candidate is a product of likelihood factors (added as logarithms):
+The score of a candidate is a weighted sum of features (a log-linear model, NetInf's
+likelihood factors as logarithms):
 
-* time lag: lag = hours from the end of the candidate's interval to the start of the
-  target's (0 when the intervals overlap). News pick-ups follow a heavy tail (most within a day,
-  some weeks later), so a power law is used rather than an exponential: (1 + lag/24 h)^-1.5.
-  Same day gives 1, two days later 0.19, a week 0.044, a month 0.006.
-* language: ×3 for the same language, ×1 for different ones, ×√3 when either is unknown.
-* country: ×1.5 for the same country, ×1 for different ones, ×√1.5 when either is unknown.
-* outlet type: how often documented links go from the candidate's outlet type to the
-  target's, P(target type | source type) with add-one (Laplace) smoothing over the outlet-type
-  vocabulary, times the number of types, so that "no documented links at all" gives ×1.
-* headline: TF-IDF cosine similarity s in [0, 1] (fitted on all headlines of the case; words,
-  case and accents folded, English and German stopwords dropped, averaged with a character
-  trigram cosine that catches inflected forms and unsegmented scripts), as ×exp(5·s):
-  ×1 for nothing in common, ×33 for s = 0.7, ×148 for identical headlines.
+* time lag: lag = hours from the end of the candidate's interval to the start of the target's
+  (0 when they overlap), as log(1 + lag) and log(1 + lag/24 h): a power law, with its weights
+  fitted, so that pick-ups within minutes, within a day and weeks later are all told apart.
+* language and country: same, different or unknown.
+* outlet type: how often documented links of the case go from the candidate's outlet type to
+  the target's, P(target type | source type) with add-one smoothing, relative to a uniform
+  guess (no documented links at all gives 0).
+* headline: TF-IDF cosine similarity in [0, 1] (words, case and accents folded, English and
+  German stopwords dropped, averaged with a character trigram cosine).
+* origin: the candidate's stance is `originates` (the user says it is where the claim began),
+  and the same times log(1 + lag): how that pull fades for later targets.
+* latest: the candidate is the most recent one.
+* followed: how many claim-carrying events started within 10 minutes and within 6 hours after
+  the candidate (as log(1 + count)): a source is often followed by a burst of pick-ups.
 
-Confidence. The scores are turned into shares, as in a softmax over the target's candidates,
-but with one extra pseudo-candidate of fixed score 5 that stands for "a source that is not in
-the data" (NetInf's ε-edge). So a lone weak candidate does not get confidence 1.0: a single
-week-old foreign candidate with an unrelated headline gets about 0.01, a same-day candidate
-of the same language and country with an unrelated headline about 0.5, and one with a
-near-identical headline 0.99. Confidence is thus in (0, 1), and the confidences of one
-target sum to less than 1. The `max_per_event` best with confidence >= `min_confidence` are kept; a link that
-would close a circle with documented or already kept inferred links (two events of the same
-start date each proposed for the other) is skipped, the more confident one winning (on a
-tie, the one whose source comes first by date and row).
+The weights are fitted (claimtrace/calibration.json, written by `bench/inference.py --fit` on
+the train split of cascades whose true sources are known: Twitter15/16 retweet trees and PHEME
+reply threads) where the data vary; where they do not (no language or country in those data)
+they stay at their prior values: ×3 for the same language, ×1.5 for the same country.
 
-Each link carries a one-line reason built from its strongest factors, e.g.
-"same day, same language (en); headline 0.71 similar" or "2 days earlier, same language (ru);
-headline 0.12 similar; state_tv → tabloid seen 3× in documented links".
+Confidence. The scores are turned into shares, a softmax over the target's candidates plus one
+pseudo-candidate that stands for "a source that is not in the data" (NetInf's ε-edge, its score
+fitted too), and that share is then *calibrated*: mapped through an isotonic regression fitted
+on held-out folds of the train split, so that among proposals given 40 %, about 40 % are the
+true source (on the benchmark's test split: docs/inference-benchmark.md). Where the best
+candidates' calibrated chances would add up to more than 1 (two origins of the same day, each
+mapped to the top of the calibration), they are scaled down to add up to 1: at most one of
+them is the source. Proposals below the floor (FLOOR, 5 %) are not made; nor are candidates further
+before the target than all but 0.1 % of the true sources in the fitted data (the fitted lag
+distribution makes such a gap implausible: `max_gap_hours` in the calibration file).
+inference_report says how many candidates were left out for each reason.
+
+The `max_per_event` best are kept; a link that would close a circle with documented or already
+kept inferred links (two events of the same start date each proposed for the other) is
+skipped, the more confident one winning (on a tie, the one whose source comes first by date and
+row).
+
+Each link carries a one-line reason a reader understands, e.g. "3 hours earlier, same language
+(en), same country (GB); both say '100,000 volunteers'" or "2 days earlier; the claim's
+origin; state_tv → tabloid seen 3× in documented links".
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
 from collections import Counter, deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -60,16 +82,11 @@ import pandas as pd
 from claimtrace.diffusion import LINK_COLUMNS, carries_claim, empty_links
 from claimtrace.schema import OUTLET_TYPES
 
-__all__ = ["infer_links"]
+__all__ = ["FLOOR", "InferenceReport", "infer_links", "inference_report"]
 
 # --- model constants ---------------------------------------------------------------------------
 MAX_CANDIDATES = 200  # K: the most recent earlier events looked at per target
-LAG_SCALE_HOURS = 24.0  # τ of the power law (1 + lag/τ)^-α
-LAG_EXPONENT = 1.5  # α
-SAME_LANGUAGE = 3.0
-SAME_COUNTRY = 1.5
-HEADLINE_WEIGHT = 5.0  # β in exp(β·similarity)
-OUTSIDE_SCORE = 5.0  # score of the "source not in the data" pseudo-candidate
+MAX_ORIGINS = 20  # ... plus up to this many earlier origins (stance originates) before them
 _EXTRA_PROPOSALS = 4  # spare candidates per target, in case a better one would close a circle
 
 # English, then German, folded as headlines are (no accents, ß as ss).
@@ -165,6 +182,93 @@ class _TfIdf:
 
 # --- the model ---------------------------------------------------------------------------------
 
+FEATURES = (
+    "lag_hours",  # log(1 + lag / 1 h)
+    "lag_days",  # log(1 + lag / 24 h)
+    "same_language",
+    "language_unknown",
+    "same_country",
+    "country_unknown",
+    "outlet_type",  # log P(target type | source type) relative to a uniform guess
+    "headline",  # similarity in [0, 1]
+    "origin",  # the candidate's stance is originates
+    "origin_lag",  # origin × log(1 + lag / 1 h): how the origin's pull fades with time
+    "latest",  # the most recent candidate
+    "followed_minutes",  # log(1 + events starting within 10 minutes after the candidate)
+    "followed_hours",  # log(1 + events starting within 6 hours after the candidate)
+)
+FOLLOW_WINDOWS_HOURS = (10 / 60, 6.0)
+# Prior weights: the hand-set model this one grew from (a power law (1 + lag/24 h)^-1.5, ×3 for
+# the same language, ×1.5 for the same country, exp(5·similarity)); fitting starts from them
+# and keeps them where the data say nothing.
+PRIOR_WEIGHTS = {
+    "lag_hours": 0.0,
+    "lag_days": -1.5,
+    "same_language": math.log(3.0),
+    "language_unknown": 0.5 * math.log(3.0),
+    "same_country": math.log(1.5),
+    "country_unknown": 0.5 * math.log(1.5),
+    "outlet_type": 1.0,
+    "headline": 5.0,
+    "origin": 0.0,
+    "origin_lag": 0.0,
+    "latest": 0.0,
+    "followed_minutes": 0.0,
+    "followed_hours": 0.0,
+}
+PRIOR_OUTSIDE = math.log(5.0)  # log-score of the "source not in the data" pseudo-candidate
+
+
+@dataclass(frozen=True)
+class Model:
+    """Feature weights, the outside score and the calibration map (raw share → probability)."""
+
+    weights: dict[str, float]
+    outside: float
+    calibration_x: tuple[float, ...] = ()  # increasing raw shares ...
+    calibration_y: tuple[float, ...] = ()  # ... and the calibrated probability at each
+    fitted_on: str = ""
+    max_gap_hours: float = math.inf  # longer lags are implausible: never proposed
+
+    @property
+    def vector(self) -> np.ndarray:
+        return np.array([self.weights.get(f, PRIOR_WEIGHTS[f]) for f in FEATURES])
+
+    def calibrate(self, raw: np.ndarray) -> np.ndarray:
+        if not self.calibration_x:
+            return np.asarray(raw, dtype=float)
+        return np.interp(raw, self.calibration_x, self.calibration_y)
+
+
+PRIOR_MODEL = Model(dict(PRIOR_WEIGHTS), PRIOR_OUTSIDE)
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+
+
+def load_model(path: Path = CALIBRATION_FILE) -> Model:
+    """The fitted model from calibration.json (the prior, uncalibrated, if there is none)."""
+    if not path.exists():
+        return PRIOR_MODEL
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Model(
+        {f: float(data["weights"].get(f, PRIOR_WEIGHTS[f])) for f in FEATURES},
+        float(data["outside"]),
+        tuple(float(x) for x in data["calibration"]["x"]),
+        tuple(float(y) for y in data["calibration"]["y"]),
+        str(data.get("fitted_on", "")),
+        float(data.get("max_gap_hours") or math.inf),
+    )
+
+
+_MODEL: Model | None = None
+
+
+def model() -> Model:
+    """The model infer_links uses (read once)."""
+    global _MODEL
+    if _MODEL is None:
+        _MODEL = load_model()
+    return _MODEL
+
 
 def _transition_counts(events: pd.DataFrame, links: pd.DataFrame) -> np.ndarray:
     """Documented links between events, counted by (source outlet type, target outlet type)."""
@@ -181,32 +285,108 @@ def _transition_counts(events: pd.DataFrame, links: pd.DataFrame) -> np.ndarray:
     return counts
 
 
-def _time_phrase(start_diff_h: float, lag_h: float, widest_h: float) -> str:
+# --- reasons -----------------------------------------------------------------------------------
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit}{'s' if n != 1 else ''}"
+
+
+def lag_phrase(start_diff_h: float, lag_h: float, widest_h: float) -> str:
+    """The lag as a person says it: "same day", "dates overlap", "4 minutes earlier",
+    "3 hours earlier", "2 days earlier", "5 weeks earlier", "3 years earlier"."""
     if lag_h <= 0:
-        return "same day" if start_diff_h < 24 and widest_h <= 24 else "dates overlap"
+        if widest_h > 24:
+            return "dates overlap"
+        if start_diff_h <= 0:
+            return "same time"
+        lag_h = start_diff_h  # two moments of the same day: say how far apart
+        if lag_h >= 24:
+            return "same day"
+    minutes = lag_h * 60
+    if minutes < 1:
+        return "under a minute earlier"
+    if minutes < 54.5:  # 59 minutes is "1 hour" to a reader
+        return _plural(round(minutes), "minute") + " earlier"
     if lag_h < 47.5:
-        hours = max(1, round(lag_h))
-        return f"{hours} hour{'s' if hours != 1 else ''} earlier"
-    return f"{round(lag_h / 24)} days earlier"
+        return _plural(max(1, round(lag_h)), "hour") + " earlier"
+    days = lag_h / 24
+    if days < 13.5:
+        return _plural(round(days), "day") + " earlier"
+    if days < 60:
+        return _plural(round(days / 7), "week") + " earlier"
+    if days < 700:
+        return _plural(round(days / 30.44), "month") + " earlier"
+    return _plural(round(days / 365.25), "year") + " earlier"
+
+
+_TOKEN = re.compile(r"\w+(?:[.,'’]\w+)*")
+_PHRASE_WORDS = 8  # a shared phrase longer than this is cut with "…"
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(as written, folded) for each word, numbers like 100,000 kept whole."""
+    return [(m.group(), _fold(m.group())) for m in _TOKEN.finditer(text)]
+
+
+def shared_phrase(source: str, target: str) -> str:
+    """What two headlines both say, for a reason: "both say '100,000 volunteers'", "same
+    headline", or "" when they share no word that is not a stopword. The longest run of words
+    the two have in common (case and accents folded), in the target's writing; stopwords count
+    only inside a run."""
+    a, b = _tokens(source), _tokens(target)
+    if not a or not b:
+        return ""
+    fa, fb = [w for _, w in a], [w for _, w in b]
+    if fa == fb:
+        return "same headline"
+    best_len, best_end = 0, 0
+    previous = [0] * (len(fb) + 1)
+    for i in range(1, len(fa) + 1):
+        current = [0] * (len(fb) + 1)
+        for j in range(1, len(fb) + 1):
+            if fa[i - 1] == fb[j - 1]:
+                current[j] = previous[j - 1] + 1
+                run = fb[j - current[j] : j]
+                content = any(w not in _STOPWORDS for w in run)
+                if content and current[j] > best_len:
+                    best_len, best_end = current[j], j
+        previous = current
+    if best_len == 0:
+        return ""
+    run = b[best_end - best_len : best_end]
+    # Stopwords at the edges of the run say nothing.
+    while run and run[0][1] in _STOPWORDS:
+        run = run[1:]
+    while run and run[-1][1] in _STOPWORDS:
+        run = run[:-1]
+    words = [w for w, _ in run]
+    if best_len == len(fa) == len(fb):
+        return "same headline"
+    text = " ".join(words[:_PHRASE_WORDS]) + (" …" if len(words) > _PHRASE_WORDS else "")
+    return f"both say '{text}'"
 
 
 def _reason(
-    start_diff_h: float,
-    lag_h: float,
-    widest_h: float,
+    time: str,
     language: str,
     country: str,
-    similarity: float,
+    phrase: str,
+    origin: bool,
     transition: tuple[str, str, int, float],
 ) -> str:
     """One line from the strongest factors: time always, then the favourable ones."""
-    head = _time_phrase(start_diff_h, lag_h, widest_h)
+    head = time
     same = [f"same language ({language})"] if language else []
     if country:
         same.append(f"same country ({country})")
     if same:
         head += ", " + ", ".join(same)
-    parts = [head, f"headline {similarity:.2f} similar"]
+    parts = [head]
+    if phrase:
+        parts.append(phrase)
+    if origin:
+        parts.append("the claim's origin")
     source_type, target_type, seen, log_factor = transition
     if seen and log_factor > 0:
         parts.append(f"{source_type} → {target_type} seen {seen}× in documented links")
@@ -234,6 +414,7 @@ def _reachable(
 
 
 _NAT = np.iinfo(np.int64).min
+_HOUR = 3_600_000_000_000
 
 
 def _nanoseconds(dates: pd.Series) -> np.ndarray:
@@ -242,45 +423,77 @@ def _nanoseconds(dates: pd.Series) -> np.ndarray:
     return naive.to_numpy(dtype="datetime64[ns]").view(np.int64)
 
 
-def infer_links(
-    events: pd.DataFrame,
-    links: pd.DataFrame,
-    *,
-    max_per_event: int = 2,
-    min_confidence: float = 0.0,
-) -> pd.DataFrame:
-    """Inferred links (kind "inferred") to each claim-carrying event with an empty `cites`.
+@dataclass
+class Candidates:
+    """One target's candidates: event positions, features (one row each, FEATURES order) and
+    what the reasons need."""
 
-    Returns at most `max_per_event` links per such event, each with confidence in (0, 1] of at
-    least `min_confidence` and a one-line reason; columns are diffusion.LINK_COLUMNS. Same input,
-    same output: ties go to the earlier candidate (by date, then row). See the module docstring.
-    """
-    if events.empty or max_per_event <= 0:
-        return empty_links()
+    target: int
+    cands: np.ndarray
+    features: np.ndarray
+    lag_hours: np.ndarray
+    same_language: np.ndarray
+    same_country: np.ndarray
+    similarity: np.ndarray
+    type_pair: tuple[np.ndarray, int]  # candidates' outlet type index, the target's
+
+
+@dataclass
+class Setting:
+    """What every target's candidates share: the events as arrays, indexes and the pool."""
+
+    ids: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    rows: np.ndarray
+    stance: np.ndarray
+    language: np.ndarray
+    country: np.ndarray
+    outlet_type: np.ndarray
+    headline: np.ndarray
+    pool: np.ndarray
+    place: np.ndarray
+    targets: np.ndarray
+    adjacency: dict[int, list[int]]
+    monotone: bool
+    counts: np.ndarray
+    log_transition: np.ndarray
+    type_index: np.ndarray
+    skipped: dict[str, int]
+
+
+_SKIP_REASONS = {
+    "originates": "its stance is originates",
+    "context": "its stance is context",
+    "cites": "it names a source",
+}
+
+
+def prepare(events: pd.DataFrame, links: pd.DataFrame) -> Setting:
+    """The arrays and indexes every target's candidates are drawn from."""
     n = len(events)
     ids = events["id"].astype(str).to_numpy()
     start = _nanoseconds(events["date"])
     end_raw = _nanoseconds(events["date_end"])
     end = np.where(end_raw == _NAT, start, end_raw)
-    hour = 3_600_000_000_000
     rows = events["row"].to_numpy(dtype=np.int64) if "row" in events else np.arange(n)
-    claim = carries_claim(events).to_numpy()
+    claim = carries_claim(events).to_numpy(dtype=bool)
+    stance = events["stance"].fillna("").astype(str).to_numpy()
     cites_empty = (events["cites"].fillna("").astype(str).str.strip() == "").to_numpy()
-    language = events["language"].fillna("").astype(str).to_numpy()
-    country = events["country"].fillna("").astype(str).to_numpy()
     outlet_type = events["outlet_type"].fillna("").astype(str).to_numpy()
 
-    # Candidate pool: claim-carrying events in (date, row) order.
     pool = np.flatnonzero(claim)
     pool = pool[np.lexsort((rows[pool], start[pool]))]
-    pool_start = start[pool]
     place = np.full(n, -1)
     place[pool] = np.arange(len(pool))
-    targets = pool[cites_empty[pool]]
-    if len(targets) == 0 or len(pool) < 2:
-        return empty_links()
+    is_target = cites_empty[pool] & (stance[pool] != "originates")
+    targets = pool[is_target]
+    skipped = {
+        "originates": int((cites_empty & (stance == "originates")).sum()),
+        "context": int((cites_empty & (stance == "context")).sum()),
+        "cites": int((claim & ~cites_empty).sum()),
+    }
 
-    # Documented links among events, as positions.
     index = {e: i for i, e in enumerate(ids)}
     documented = links[links["kind"] == "documented"] if len(links) else links
     pairs = [
@@ -291,122 +504,339 @@ def infer_links(
     adjacency: dict[int, list[int]] = {}
     for s, t in pairs:
         adjacency.setdefault(s, []).append(t)
-    # When no documented link runs backward in time, searches can stop at the target's date.
-    monotone = all(start[s] <= start[t] for s, t in pairs)
-
-    # Outlet-type transition prior, as a log factor relative to a uniform guess.
     type_names = list(OUTLET_TYPES)
-    counts = _transition_counts(events, links)
+    counts = _transition_counts(events, links) if n else np.zeros((1, 1))
     n_types = len(type_names)
     prior = (counts + 1.0) / (counts.sum(axis=1, keepdims=True) + n_types)
-    log_transition = np.log(prior * n_types)
-    type_index = np.array([type_names.index(t) if t in OUTLET_TYPES else -1 for t in outlet_type])
+    return Setting(
+        ids=ids,
+        start=start,
+        end=end,
+        rows=rows,
+        stance=stance,
+        language=events["language"].fillna("").astype(str).to_numpy(),
+        country=events["country"].fillna("").astype(str).to_numpy(),
+        outlet_type=outlet_type,
+        headline=events["headline"].fillna("").astype(str).to_numpy(),
+        pool=pool,
+        place=place,
+        targets=targets,
+        adjacency=adjacency,
+        monotone=all(start[s] <= start[t] for s, t in pairs),
+        counts=counts,
+        log_transition=np.log(prior * n_types),
+        type_index=np.array(
+            [type_names.index(t) if t in OUTLET_TYPES else -1 for t in outlet_type], dtype=int
+        ),
+        skipped=skipped,
+    )
 
-    # Headline similarity: words and character trigrams, both indexed over the pool.
-    word_docs = [_words(h) for h in events["headline"].fillna("").astype(str)]
+
+def _cosines(
+    index: _TfIdf, t: int, early: np.ndarray, lo: int, hi: int, valid: np.ndarray
+) -> np.ndarray:
+    """Cosines of `t` with the pool positions `early`, then with the window lo..hi (valid)."""
+    before = [index.cosines(t, e, e + 1) for e in early.tolist()]
+    return np.concatenate([*before, index.cosines(t, lo, hi)[valid]])
+
+
+def candidates(setting: Setting) -> Iterator[Candidates]:
+    """Each target's candidates with their features, targets in (date, row) order."""
+    s = setting
+    pool, pool_start, start = s.pool, s.start[s.pool], s.start
+    if len(s.targets) == 0 or len(pool) < 2:
+        return
+    word_docs = [_words(h) for h in s.headline]
     words = _TfIdf(word_docs, pool)
     grams = _TfIdf([_trigrams(w) for w in word_docs], pool)
-
-    log_lang_unknown = 0.5 * math.log(SAME_LANGUAGE)
-    log_country_unknown = 0.5 * math.log(SAME_COUNTRY)
-    log_outside = math.log(OUTSIDE_SCORE)
-    keep = max_per_event + _EXTRA_PROPOSALS
-    proposals: list[tuple[float, int, int, str]] = []  # (confidence, target, candidate, reason)
-
-    for t in targets.tolist():
+    origin = s.stance == "originates"
+    origins = np.flatnonzero(origin[pool])  # positions in the pool
+    # How many claim-carrying events followed each one closely: a source is often followed by
+    # a burst of pick-ups (NetInf's hubs); a count, not a look at who cited whom.
+    followed = [
+        np.log1p(
+            np.searchsorted(pool_start, pool_start + round(h * _HOUR), side="right")
+            - np.arange(len(pool))
+            - 1
+        )
+        for h in FOLLOW_WINDOWS_HOURS
+    ]
+    for t in s.targets.tolist():
         hi = int(np.searchsorted(pool_start, start[t], side="right"))
-        excluded = _reachable(adjacency, t, start, start[t] if monotone else None)
+        excluded = _reachable(s.adjacency, t, start, start[t] if s.monotone else None)
         excluded.add(t)
         lo = max(0, hi - MAX_CANDIDATES - len(excluded))
         window = pool[lo:hi]
         valid = ~np.isin(window, list(excluded))
         if valid.sum() > MAX_CANDIDATES:
             valid &= np.cumsum(valid[::-1])[::-1] <= MAX_CANDIDATES
-        if not valid.any():
+        # The origins (stance originates) are candidates however long ago: the user says they
+        # are where the claim began.
+        early = origins[origins < lo]
+        if len(early):
+            early = early[~np.isin(pool[early], list(excluded))][-MAX_ORIGINS:]
+        if not valid.any() and not len(early):
             continue
-        cands = window[valid]
-
-        lag = np.maximum(0, start[t] - end[cands]) / hour
-        log_time = -LAG_EXPONENT * np.log1p(lag / LAG_SCALE_HOURS)
-        lang_known = (language[cands] != "") & (language[t] != "")
-        same_lang = lang_known & (language[cands] == language[t])
-        log_lang = np.where(same_lang, math.log(SAME_LANGUAGE), 0.0)
-        log_lang = np.where(lang_known, log_lang, log_lang_unknown)
-        country_known = (country[cands] != "") & (country[t] != "")
-        same_country = country_known & (country[cands] == country[t])
-        log_country = np.where(same_country, math.log(SAME_COUNTRY), 0.0)
-        log_country = np.where(country_known, log_country, log_country_unknown)
-        ct, tt = type_index[cands], type_index[t]
+        cands = np.concatenate([pool[early], window[valid]])
+        lag = np.maximum(0, start[t] - s.end[cands]) / _HOUR
+        lang_known = (s.language[cands] != "") & (s.language[t] != "")
+        same_lang = lang_known & (s.language[cands] == s.language[t])
+        country_known = (s.country[cands] != "") & (s.country[t] != "")
+        same_country = country_known & (s.country[cands] == s.country[t])
+        ct, tt = s.type_index[cands], int(s.type_index[t])
         log_type = (
-            np.where(ct >= 0, log_transition[ct, tt], 0.0) if tt >= 0 else np.zeros(len(cands))
+            np.where(ct >= 0, s.log_transition[ct, tt], 0.0) if tt >= 0 else np.zeros(len(cands))
         )
-        gram_sim = grams.cosines(t, lo, hi)[valid]
+
+        gram_sim = _cosines(grams, t, early, lo, hi, valid)
         if words.has_terms(t):
-            word_sim = words.cosines(t, lo, hi)[valid]
-            similarity = 0.5 * (word_sim + gram_sim)
+            similarity = 0.5 * (_cosines(words, t, early, lo, hi, valid) + gram_sim)
         else:
             similarity = gram_sim
         similarity = np.clip(similarity, 0.0, 1.0)
-        log_score = log_time + log_lang + log_country + log_type + HEADLINE_WEIGHT * similarity
+        latest = np.zeros(len(cands))
+        latest[-1] = 1.0  # the candidates are in (date, row) order
+        features = np.column_stack(
+            [
+                np.log1p(lag),
+                np.log1p(lag / 24.0),
+                same_lang,
+                ~lang_known,
+                same_country,
+                ~country_known,
+                log_type,
+                similarity,
+                origin[cands],
+                origin[cands] * np.log1p(lag),
+                latest,
+                followed[0][s.place[cands]],
+                followed[1][s.place[cands]],
+            ]
+        ).astype(float)
+        yield Candidates(t, cands, features, lag, same_lang, same_country, similarity, (ct, tt))
 
-        top = max(float(log_score.max()), log_outside)
-        total = np.exp(log_score - top).sum() + math.exp(log_outside - top)
-        confidence = np.exp(log_score - top) / total
-        confidence = np.clip(confidence, np.finfo(float).tiny, 1.0)
+
+def raw_shares(scores: np.ndarray, outside: float) -> np.ndarray:
+    """Softmax shares of the candidates next to the outside pseudo-candidate."""
+    top = max(float(scores.max()), outside)
+    weights = np.exp(scores - top)
+    return weights / (weights.sum() + math.exp(outside - top))
+
+
+# --- the report --------------------------------------------------------------------------------
+
+FLOOR = 0.05  # proposals with a calibrated confidence below this are not made
+GAP_QUANTILE = 0.999  # lags longer than this share of true sources' lags are implausible
+
+
+@dataclass(frozen=True)
+class InferenceReport:
+    """The inferred links and what was left out, for the summary, the exports and the page.
+
+    targets: events that could get an inferred source (carry the claim, name none, stance not
+    originates); with_source: how many got one. Among each target's best `max_per_event`
+    candidates: beyond_gap, those not proposed because their lag is longer than max_gap_hours
+    (longer than all but GAP_QUANTILE of the true sources' lags in the fitted data: an
+    implausible gap, whatever else they share); below_floor, the others not proposed because
+    their calibrated confidence is below the floor; below_minimum, those at or above the floor
+    but below the `min_confidence` asked for. skipped: events not looked at, by reason
+    (originates, context, cites: they name a source)."""
+
+    links: pd.DataFrame
+    floor: float
+    min_confidence: float
+    targets: int
+    with_source: int
+    below_floor: int
+    beyond_gap: int
+    below_minimum: int
+    max_gap_hours: float
+    skipped: dict[str, int]
+    calibrated_on: str
+
+    def as_dict(self) -> dict:
+        """The figures as JSON values (the links are left out: the summary lists them)."""
+        return {
+            "floor": self.floor,
+            "min_confidence": self.min_confidence,
+            "targets": self.targets,
+            "with_source": self.with_source,
+            "links": len(self.links),
+            "below_floor": self.below_floor,
+            "beyond_gap": self.beyond_gap,
+            "below_minimum": self.below_minimum,
+            "max_gap_hours": None if math.isinf(self.max_gap_hours) else self.max_gap_hours,
+            "skipped": dict(self.skipped),
+            "calibrated_on": self.calibrated_on,
+            "sentence": self.sentence(),
+        }
+
+    def sentence(self) -> str:
+        """ "12 sources inferred for 10 of 14 events; 5 candidates below the floor of 5 % (2 of
+        them more than 9 days earlier, too long a gap); 3 events with stance originates left
+        without one." — what the page and the exports say under the links."""
+        parts = [
+            f"{_plural(len(self.links), 'source')} inferred for {self.with_source} of "
+            f"{_plural(self.targets, 'event')} that name none"
+        ]
+        if self.below_floor:
+            parts.append(
+                f"{_plural(self.below_floor, 'candidate')} below the floor of {self.floor:.0%}"
+            )
+        if self.beyond_gap:
+            gap = lag_phrase(self.max_gap_hours, self.max_gap_hours, 0).replace(" earlier", "")
+            parts.append(
+                f"{_plural(self.beyond_gap, 'candidate')} more than {gap} earlier, too long a "
+                "gap to propose"
+            )
+        if self.below_minimum:
+            parts.append(
+                f"{_plural(self.below_minimum, 'candidate')} below the minimum confidence of "
+                f"{self.min_confidence:.0%}"
+            )
+        for key in ("originates", "context"):
+            if self.skipped.get(key):
+                parts.append(
+                    f"{_plural(self.skipped[key], 'event')} with stance {key} not given one"
+                )
+        return "; ".join(parts) + "."
+
+
+def inference_report(
+    events: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    max_per_event: int = 2,
+    min_confidence: float = 0.0,
+    fitted: Model | None = None,
+    floor: float = FLOOR,
+) -> InferenceReport:
+    """Inferred links (kind "inferred") and what was left out; see InferenceReport.
+
+    At most `max_per_event` links per target, each with a calibrated confidence of at least the
+    floor and `min_confidence`, and a one-line reason; columns are diffusion.LINK_COLUMNS. Same
+    input, same output: ties go to the earlier candidate (by date, then row)."""
+    m = model() if fitted is None else fitted
+    minimum = max(float(min_confidence), floor)
+    empty = InferenceReport(
+        empty_links(), floor, float(min_confidence), 0, 0, 0, 0, 0, math.inf, {}, m.fitted_on
+    )
+    if events.empty or max_per_event <= 0:
+        return empty
+    s = prepare(events, links)
+    max_gap = m.max_gap_hours
+    w = m.vector
+    keep = max_per_event + _EXTRA_PROPOSALS
+    proposals: list[tuple[float, float, int, int, str]] = []  # (conf, raw, target, cand, reason)
+    below_floor = beyond_gap = below_minimum = 0
+    for c in candidates(s):
+        t = c.target
+        scores = c.features @ w
+        raw = raw_shares(scores, m.outside)
+        confidence = np.clip(m.calibrate(raw), 0.0, 1.0)
         # Best first; ties to the earlier candidate (date, then row).
-        order = np.lexsort((rows[cands], start[cands], -confidence))[:keep]
-        for k in order.tolist():
-            if confidence[k] < min_confidence:
-                break
-            c = int(cands[k])
+        order = np.lexsort((s.rows[c.cands], s.start[c.cands], -raw))[:keep]
+        # At most one of them is the source: their chances cannot add up to more than 1 (two
+        # origins of the same day would each be mapped to the top step of the calibration).
+        total = float(confidence[order].sum())
+        if total > 1:
+            confidence = confidence / total
+        for rank, k in enumerate(order.tolist()):
+            if c.lag_hours[k] > max_gap:
+                beyond_gap += int(rank < max_per_event)
+                continue
+            if confidence[k] < floor:
+                below_floor += int(rank < max_per_event)
+                continue
+            if confidence[k] < minimum:
+                below_minimum += int(rank < max_per_event)
+                continue
+            cand = int(c.cands[k])
+            ct, tt = c.type_pair
+            time = lag_phrase(
+                (s.start[t] - s.start[cand]) / _HOUR,
+                float(c.lag_hours[k]),
+                max(s.end[t] - s.start[t], s.end[cand] - s.start[cand]) / _HOUR,
+            )
             reason = _reason(
-                (start[t] - start[c]) / hour,
-                float(lag[k]),
-                max(end[t] - start[t], end[c] - start[c]) / hour,
-                language[t] if same_lang[k] else "",
-                country[t] if same_country[k] else "",
-                float(similarity[k]),
+                time,
+                s.language[t] if c.same_language[k] else "",
+                s.country[t] if c.same_country[k] else "",
+                shared_phrase(s.headline[cand], s.headline[t]),
+                s.stance[cand] == "originates",
                 (
-                    outlet_type[c],
-                    outlet_type[t],
-                    int(counts[ct[k], tt]) if ct[k] >= 0 and tt >= 0 else 0,
-                    float(log_type[k]),
+                    s.outlet_type[cand],
+                    s.outlet_type[t],
+                    int(s.counts[ct[k], tt]) if ct[k] >= 0 and tt >= 0 else 0,
+                    float(c.features[k, FEATURES.index("outlet_type")]),
                 ),
             )
-            proposals.append((float(confidence[k]), t, c, reason))
+            proposals.append((float(confidence[k]), float(raw[k]), t, cand, reason))
 
     # Most confident first; skip links that would close a circle (only possible between events
     # of the same start date when documented links run forward in time).
     # On equal confidence, links that run forward in (date, row) order go first.
+    place, start, rows = s.place, s.start, s.rows
     proposals.sort(
-        key=lambda p: (-p[0], place[p[2]] > place[p[1]], place[p[1]], start[p[2]], rows[p[2]])
+        key=lambda p: (
+            -p[0],
+            -p[1],
+            place[p[3]] > place[p[2]],
+            place[p[2]],
+            start[p[3]],
+            rows[p[3]],
+        )
     )
-    kept: list[tuple[float, int, int, str]] = []
+    kept: list[tuple[float, float, int, int, str]] = []
     per_target: Counter[int] = Counter()
+    adjacency = s.adjacency
     for proposal in proposals:
-        confidence, t, c, _ = proposal
+        _, _, t, c, _ = proposal
         if per_target[t] >= max_per_event:
             continue
-        if (not monotone or start[c] == start[t]) and c in _reachable(
-            adjacency, t, start, start[c] if monotone else None
+        if (not s.monotone or start[c] == start[t]) and c in _reachable(
+            adjacency, t, start, start[c] if s.monotone else None
         ):
             continue
         adjacency.setdefault(c, []).append(t)
         per_target[t] += 1
         kept.append(proposal)
-    if not kept:
-        return empty_links()
-
-    kept.sort(key=lambda p: (place[p[1]], -p[0], start[p[2]], rows[p[2]]))
+    kept.sort(key=lambda p: (place[p[2]], -p[0], -p[1], start[p[3]], rows[p[3]]))
+    ids = s.ids
     out = pd.DataFrame(
         {
-            "source": pd.Series([ids[p[2]] for p in kept], dtype=object),
-            "target": pd.Series([ids[p[1]] for p in kept], dtype=object),
+            "source": pd.Series([ids[p[3]] for p in kept], dtype=object),
+            "target": pd.Series([ids[p[2]] for p in kept], dtype=object),
             "kind": pd.Series(["inferred"] * len(kept), dtype=object),
             "via": pd.Series(["inferred"] * len(kept), dtype=object),
             "entry": pd.Series([""] * len(kept), dtype=object),
             "confidence": pd.Series([p[0] for p in kept], dtype=float),
-            "reason": pd.Series([p[3] for p in kept], dtype=object),
+            "reason": pd.Series([p[4] for p in kept], dtype=object),
         }
     )
-    return out[list(LINK_COLUMNS)]
+    return InferenceReport(
+        out[list(LINK_COLUMNS)] if kept else empty_links(),
+        floor,
+        float(min_confidence),
+        len(s.targets),
+        len(per_target),
+        below_floor,
+        beyond_gap,
+        below_minimum,
+        max_gap,
+        s.skipped,
+        m.fitted_on,
+    )
+
+
+def infer_links(
+    events: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    max_per_event: int = 2,
+    min_confidence: float = 0.0,
+) -> pd.DataFrame:
+    """The links of inference_report (same settings, same links); see the module docstring."""
+    return inference_report(
+        events, links, max_per_event=max_per_event, min_confidence=min_confidence
+    ).links

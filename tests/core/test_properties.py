@@ -252,6 +252,7 @@ def check_analysis(case: Case) -> None:
     assert inferred["target"].value_counts().le(2).all()
     targets = events.set_index("id").loc[list(inferred["target"])]
     assert (targets["cites"] == "").all() and diffusion.carries_claim(targets).all()
+    assert not targets["stance"].isin(["originates", "context"]).any()
     assert not (inferred["source"] == inferred["target"]).any()
 
 
