@@ -64,9 +64,10 @@ inferred = render_inferred()
 links = case.links
 if inferred.show:
     with st.spinner("Inferring likely sources…"):
-        links = loading.links_with_inferred(
+        links, left_out = loading.links_with_inferred(
             choice.key, case, inferred.per_event, inferred.min_confidence
         )
+    st.sidebar.caption(md(left_out))
 view = apply(case, filters, links)  # the whole filtered case, whatever the time slider says
 documented = documented_only(view)
 story = analysis.story(view.events, documented.links)

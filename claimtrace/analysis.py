@@ -10,7 +10,7 @@ import pandas as pd
 from claimtrace import diffusion, lookup
 from claimtrace.dates import format_interval
 from claimtrace.diffusion import First
-from claimtrace.inference import inference_report
+from claimtrace.inference import PAGE_MIN_CONFIDENCE, PAGE_PER_EVENT, inference_report
 from claimtrace.model import Case
 from claimtrace.schema import STATE_OUTLET_TYPES
 from claimtrace.wording import summary_block as wording_drifts
@@ -141,8 +141,10 @@ def summary(case: Case) -> dict:
     events, links = case.events, case.links
     figures = key_figures(events, links)
     first = figures["first_appearance"]
-    # The same settings as infer_links' defaults: these are exactly the links it gives.
-    inferred = inference_report(events, links)
+    # The page's own settings when it opens: the summary lists the links the page draws.
+    inferred = inference_report(
+        events, links, max_per_event=PAGE_PER_EVENT, min_confidence=PAGE_MIN_CONFIDENCE
+    )
     return {
         "title": case.meta.title,
         "file": case.source.name,

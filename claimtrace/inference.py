@@ -626,6 +626,9 @@ def raw_shares(scores: np.ndarray, outside: float) -> np.ndarray:
 # --- the report --------------------------------------------------------------------------------
 
 FLOOR = 0.05  # proposals with a calibrated confidence below this are not made
+# The page's settings when it opens; the summary JSON uses them too, so both list the same links.
+PAGE_PER_EVENT = 1
+PAGE_MIN_CONFIDENCE = 0.25
 GAP_QUANTILE = 0.999  # lags longer than this share of true sources' lags are implausible
 
 

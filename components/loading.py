@@ -54,15 +54,16 @@ def load_upload(data: bytes, name: str, timezone: str, columns: str = "") -> Cas
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def links_with_inferred(case_key: str, _case: Case, per_event: int, min_confidence: float):
-    """The case's documented links plus inferred ones, cached by the case's content key."""
+    """The case's documented links plus inferred ones, and the sentence that says what was left
+    out (below the floor, too long a gap, originating events); cached by the case's content key."""
     import pandas as pd
 
-    from claimtrace.inference import infer_links
+    from claimtrace.inference import inference_report
 
-    inferred = infer_links(
+    report = inference_report(
         _case.events, _case.links, max_per_event=per_event, min_confidence=min_confidence
     )
-    return pd.concat([_case.links, inferred], ignore_index=True)
+    return pd.concat([_case.links, report.links], ignore_index=True), report.sentence()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -15,6 +15,7 @@ from claimtrace.analysis import claim_period
 from claimtrace.figures.common import DIMENSION_LABELS, Options, value_label
 from claimtrace.figures.timescale import SCALE_LABELS, SCALES
 from claimtrace.filters import FACETS, Filters
+from claimtrace.inference import PAGE_MIN_CONFIDENCE, PAGE_PER_EVENT
 from claimtrace.model import Case
 from components import casestore, loading, mapping_panel, state
 from components.casestore import Stored
@@ -208,16 +209,20 @@ def render_inferred() -> Inferred:
         value=True,
         key="inferred",
         bind="query-params",
-        help="For claim-carrying events that cite nothing, ClaimTrace proposes likely sources "
-        "among earlier events (time lag, language, country, outlet types, headline similarity). "
-        "They are drawn dashed and lighter and never counted in documented figures.",
+        help="For claim-carrying events that cite nothing (and are not marked as originating "
+        "the claim or as context), ClaimTrace proposes likely sources among earlier events "
+        "(time lag, whether it is the claim's origin, shared words, language, country, outlet "
+        "types). They are drawn dashed and lighter and never counted in documented figures.",
     )
     min_confidence = st.sidebar.slider(
         "Minimum confidence",
         0.0,
         1.0,
-        0.25,
+        PAGE_MIN_CONFIDENCE,
         0.05,
+        help="The confidence is calibrated: of the links shown at 70 %, about 70 % named the "
+        "true source on rumour cascades whose sources are known (Twitter15/16, PHEME; see the "
+        "README). Nothing under 5 % is ever proposed.",
         key="confidence",
         disabled=not show,
         bind="query-params",
@@ -226,7 +231,7 @@ def render_inferred() -> Inferred:
         "Proposed sources per event",
         1,
         3,
-        1,
+        PAGE_PER_EVENT,
         key="per_event",
         disabled=not show,
         bind="query-params",
