@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -48,9 +49,12 @@ from claimtrace.importers import (  # noqa: E402
 )
 from claimtrace.ingest import load_bytes  # noqa: E402
 
-DATASETS = ROOT.parent / "shared" / "datasets"
-TWITTER = DATASETS / "twitter15_16"
-PHEME = DATASETS / "pheme_rumoureval2017"
+# The shared data sets (the full run and the fit), or $CLAIMTRACE_DATASETS; --quick reads the
+# copy of its own subset in bench/data/quick/ (tools/make_quick_cascades.py), so that CI on a
+# fresh clone scores exactly the same cascades.
+SHARED = Path(os.environ.get("CLAIMTRACE_DATASETS") or ROOT.parent / "shared" / "datasets")
+QUICK_DATA = ROOT / "bench" / "data" / "quick"
+
 SEED = "claimtrace-issue13"
 TREES = 80  # Twitter trees per data set and split in the full run
 MAX_EVENTS = 1500  # trees larger than this are left out (the inference is O(n·K); time)
@@ -72,15 +76,20 @@ def split_of(name: str) -> str:
 
 
 def cascades(
-    dataset: str, split: str, trees: int | None = TREES, max_events: int = MAX_EVENTS
+    dataset: str,
+    split: str,
+    trees: int | None = TREES,
+    max_events: int = MAX_EVENTS,
+    data: Path = SHARED,
 ) -> list[Cascade]:
-    """The cascades of one data set and split (at most `trees`; None: all), deterministic.
-    PHEME threads are small: the full run and the fit take all of them."""
+    """The cascades of one data set and split (at most `trees`; None: all), deterministic, from
+    the data sets under `data`. PHEME threads are small: the full run and the fit take all."""
     if dataset == "pheme":
-        found = list(pheme_cascades(PHEME, "traindev" if split == "train" else "test"))
+        root = data / "pheme_rumoureval2017"
+        found = list(pheme_cascades(root, "traindev" if split == "train" else "test"))
         return [c for c in found if len(c.rows) <= max_events][:trees]
     found = []
-    for c in twitter_cascades(TWITTER, dataset):  # lazily, in the archive's order
+    for c in twitter_cascades(data / "twitter15_16", dataset):  # lazily, in the archive's order
         if split_of(c.name) == split and 2 <= len(c.rows) <= max_events:
             found.append(c)
             if trees is not None and len(found) >= trees:
@@ -330,8 +339,12 @@ def reliability_figure(per: dict[str, dict[str, list[Prediction]]]):
     return fig
 
 
-def quick_subsets() -> dict[str, list[Cascade]]:
-    return {d: cascades(d, "test", n, QUICK_MAX_EVENTS) for d, n in QUICK.items()}
+def quick_subsets(data: Path | None = None) -> dict[str, list[Cascade]]:
+    """The quick run's cascades: from its committed copy when there is one (CI), else from the
+    shared data sets (which is how tools/make_quick_cascades.py makes that copy)."""
+    if data is None:
+        data = QUICK_DATA if QUICK_DATA.is_dir() else SHARED
+    return {d: cascades(d, "test", n, QUICK_MAX_EVENTS, data) for d, n in QUICK.items()}
 
 
 def full_subsets(trees: int) -> dict[str, list[Cascade]]:
