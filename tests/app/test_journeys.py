@@ -313,7 +313,7 @@ def test_the_export_panel_is_made_when_opened_and_warns_of_a_squeezed_size(bundl
 
 
 def test_each_analysis_tab_is_worked_out_when_opened(bundled) -> None:
-    labels = ("Firsts", "Jumps", "Claim status", "Attribution decay")
+    labels = ("Firsts", "Jumps", "Claim status", "Attribution decay", "Wording")
     assert [t.label for t in bundled.tabs] == list(labels)
     shown = {}
     for label in labels:
@@ -324,6 +324,8 @@ def test_each_analysis_tab_is_worked_out_when_opened(bundled) -> None:
     assert "tie" in shown["Firsts"] or "first" in shown["Firsts"]
     assert "stop naming the original source" in shown["Attribution decay"]
     assert "stop naming the original source" not in shown["Firsts"]
+    assert "documented links change the wording" in shown["Wording"]
+    assert "documented links change the wording" not in shown["Jumps"]
 
 
 def _pruned(value):
