@@ -23,6 +23,7 @@ from claimtrace.diffusion import is_external
 from claimtrace.figures import theme
 from claimtrace.figures.scale import vector
 from claimtrace.filters import Filters, View
+from claimtrace.ingest import meta_to_dict
 from claimtrace.model import Case
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
@@ -97,15 +98,7 @@ def events_json(case: Case, view: View, filters: Filters, footer: Sequence[str])
     meta = case.meta
     records = events_for_export(view.events, meta.timezone).to_dict(orient="records")
     document = {
-        "case": {
-            "title": meta.title,
-            "claim": meta.claim,
-            "summary": meta.summary,
-            "timezone": meta.timezone,
-            "sources": meta.sources,
-            "credit": meta.credit,
-            **({"focus": {"from": meta.focus[0], "to": meta.focus[1]}} if meta.focus else {}),
-        },
+        "case": meta_to_dict(meta),
         "provenance": {
             "data_file": case.source.name,
             "sha256": case.source.sha256,

@@ -556,6 +556,12 @@ def looks_like_twitter_tree(data: bytes) -> bool:
     return bool(_TREE_LINE.match(first))
 
 
+def uploaded_tree(data: bytes, name: str, dataset: str = "twitter") -> Cascade:
+    """A tree file as uploaded: the source tweet's id is the file's name, as in the data sets."""
+    source_id = Path(name).stem if Path(name).stem.isdigit() else "0"
+    return read_twitter_tree(data.decode("utf-8", errors="replace"), source_id, dataset=dataset)
+
+
 def load_twitter_tree(data: bytes, name: str, dataset: str = "twitter"):
     """An uploaded tree file as a Case, its true parents as documented `cites`. The source
     tweet's id is the file's name (as in the data sets); every tree line not used is listed as
@@ -563,11 +569,8 @@ def load_twitter_tree(data: bytes, name: str, dataset: str = "twitter"):
     from claimtrace.ingest import load_bytes, meta_from_dict
     from claimtrace.model import Problem
 
-    source_id = Path(name).stem
-    if not source_id.isdigit():
-        source_id = "0"
-    text = data.decode("utf-8", errors="replace")
-    cascade = read_twitter_tree(text, source_id, dataset=dataset)
+    source_id = Path(name).stem if Path(name).stem.isdigit() else "0"
+    cascade = uploaded_tree(data, name, dataset)
     meta = meta_from_dict(case_meta(cascade), name)
     case = load_bytes(events_csv(cascade), name, meta)
     notes = tuple(

@@ -5,7 +5,6 @@ Validation returns data (Problems with row, column and message); it never raises
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
@@ -21,7 +20,7 @@ import pyarrow.compute as pc
 from claimtrace import diffusion, lookup, schema
 from claimtrace.dates import DATE_HINT, FIRST_YEAR, LAST_YEAR, parse_dates
 from claimtrace.model import Case, CaseMeta, Problem, Source
-from claimtrace.readers import MAX_CELL_CHARS, RawTable, UnreadableFile, read_table
+from claimtrace.readers import MAX_CELL_CHARS, RawTable, UnreadableFile, cell_text, read_table
 from claimtrace.vocab import country_code, language_code
 
 # Columns of the events table besides the contract's own.
@@ -174,18 +173,7 @@ def _empty_events() -> pd.DataFrame:
     return frame
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, float):
-        if value != value:
-            return ""
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else str(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value).strip()
+_cell_text = cell_text  # one definition, shared with the case store
 
 
 def _translate(

@@ -43,6 +43,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import delete as sql_delete
 
+from claimtrace.readers import cell_text
+
 ENV_URL = "CLAIMTRACE_DATABASE_URL"
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "store" / "cases.sqlite"
 EXPORT_FORMAT = "claimtrace-case"
@@ -167,16 +169,7 @@ class Revision:
     content: Content | None = None  # None in a history listing
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if value != value:
-            return ""
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else str(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value).strip()
+_text = cell_text
 
 
 def _cells(row: Sequence[object], width: int) -> tuple[str, ...]:

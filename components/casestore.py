@@ -104,45 +104,42 @@ def _open_case(case_id: str, number: int | None = None) -> None:
     state.set_revision(number)
 
 
-def copy_bundled(case: Case, slug: str) -> None:
-    """The bundled case (read-only) copied into the store as a new case, every row with it."""
+def _keep(table: tuple[list[str], list[list[str]]], meta: dict, columns, note: str, origin: str):
+    """A table (every row of a file) kept as a new stored case, opened on the page."""
     store = open_store()
     if store is None:
-        return
-    path = loading.bundled_cases()[slug]
-    raw = read_table(path.read_bytes(), path.name)
-    header, rows = ingest.table_cells(raw)
-    meta = json.loads((path.parent / "case.json").read_text(encoding="utf-8"))
-    content = content_from_table(header, rows, meta)
-    revision = store.create(
-        content,
-        author(),
-        f"Copied from the bundled case {slug}",
-        origin=f"bundled case {slug}, sha256 {case.source.short_hash}",
-    )
+        return None
+    header, rows = table
+    content = content_from_table(header, rows, meta, columns)
+    revision = store.create(content, author(), note, origin=origin)
     _open_case(revision.case_id, 1)
-    _flash(f"Copied into the case store as “{case.meta.title}”: you can edit it now.")
+    return revision
+
+
+def copy_bundled(case: Case, slug: str) -> None:
+    """The bundled case (read-only) copied into the store as a new case, every row with it."""
+    path = loading.bundled_cases()[slug]
+    table = ingest.table_cells(read_table(path.read_bytes(), path.name))
+    meta = json.loads((path.parent / "case.json").read_text(encoding="utf-8"))
+    origin = f"bundled case {slug}, sha256 {case.source.short_hash}"
+    if _keep(table, meta, None, f"Copied from the bundled case {slug}", origin):
+        _flash(f"Copied into the case store as “{case.meta.title}”: you can edit it now.")
 
 
 def save_upload(case: Case, data: bytes, columns: dict[str, str] | None) -> None:
     """An uploaded file kept as a new stored case: every row, rejected ones too."""
-    store = open_store()
-    if store is None:
-        return
-    raw = read_table(data, case.source.name)
-    header, rows = ingest.table_cells(raw)
-    content = content_from_table(header, rows, ingest.meta_to_dict(case.meta), columns)
-    revision = store.create(
-        content,
-        author(),
-        f"Saved from the file {case.source.name}",
-        origin=f"file {case.source.name}, sha256 {case.source.short_hash}",
-    )
-    _open_case(revision.case_id, 1)
-    _flash(
-        f"Saved “{case.meta.title}” in the case store with all {len(rows):,} rows "
-        f"({len(case.rejected):,} rejected: fix them in the table editor)."
-    )
+    from claimtrace import importers
+
+    if importers.looks_like_twitter_tree(data):  # kept as the events it was read into
+        data = importers.events_csv(importers.uploaded_tree(data, case.source.name))
+    table = ingest.table_cells(read_table(data, case.source.name))
+    meta = ingest.meta_to_dict(case.meta)
+    origin = f"file {case.source.name}, sha256 {case.source.short_hash}"
+    if _keep(table, meta, columns, f"Saved from the file {case.source.name}", origin):
+        _flash(
+            f"Saved “{case.meta.title}” in the case store with all {len(table[1]):,} rows "
+            f"({len(case.rejected):,} rejected: fix them in the table editor)."
+        )
 
 
 def render_stored_picker() -> tuple[Case | None, Stored | None]:

@@ -322,6 +322,10 @@ def test_a_twitter_retweet_tree_is_imported_from_the_page(store_url) -> None:
     text = page_text(at)
     assert "tree line not used: duplicate of line 4" in text
     assert "2015" in text  # dated from the source tweet's id (10 Dec 2015)
+    at.button(key="save-upload").click().run()  # kept as the events it was read into
+    assert not at.exception
+    case_id = at.selectbox(key="stored").value
+    assert len(rows(store_url, case_id)) == 4
 
 
 def test_the_wording_tab_shows_each_hop_word_by_word(store_url) -> None:
