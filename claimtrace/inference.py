@@ -259,15 +259,13 @@ def load_model(path: Path = CALIBRATION_FILE) -> Model:
     )
 
 
-_MODEL: Model | None = None
+# Read once, when the module is imported: the package's own file, the same for every user.
+FITTED_MODEL = load_model()
 
 
 def model() -> Model:
-    """The model infer_links uses (read once)."""
-    global _MODEL
-    if _MODEL is None:
-        _MODEL = load_model()
-    return _MODEL
+    """The model infer_links uses."""
+    return FITTED_MODEL
 
 
 def _transition_counts(events: pd.DataFrame, links: pd.DataFrame) -> np.ndarray:

@@ -32,7 +32,6 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -172,7 +171,6 @@ def word_diff(
 # --- hedges --------------------------------------------------------------------------------------
 
 
-@cache
 def _hedge_table() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
     """(language, phrase, pattern on folded text) for every row of hedges.csv, longest phrase
     first so that "Berichten zufolge" is found before anything inside it."""
@@ -196,7 +194,7 @@ def hedges(text: str) -> list[tuple[str, str]]:
     folded = fold(clean(text))
     taken: list[tuple[int, int]] = []
     found: dict[str, tuple[str, str]] = {}
-    for language, phrase, pattern in _hedge_table():
+    for language, phrase, pattern in HEDGE_TABLE:
         for m in pattern.finditer(folded):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
@@ -410,7 +408,6 @@ TERMS: dict[str, tuple[str, ...]] = {
 }
 
 
-@cache
 def _term_index() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
     """(exact word -> group, (prefix, group) pairs) from TERMS, folded as the words they are
     compared with ("войск*" is "воиск*" then: folding drops the breve of "й")."""
@@ -428,7 +425,7 @@ def _term_index() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
 def terms(text: str) -> dict[str, str]:
     """The TERMS groups a text uses, each with its first word as written: {"soldiers":
     "troops"}. A hyphenated word counts by its parts ("100,000-volunteer")."""
-    exact, prefixes = _term_index()
+    exact, prefixes = TERM_INDEX
     out: dict[str, str] = {}
     for token in tokens(text):
         for part in re.split(r"[-‐‑]", token):
@@ -606,3 +603,8 @@ def summary_block(case: Case, found: list[Hop] | None = None) -> dict:
         ],
         "counts": counts,
     }
+
+
+# Read once, when the module is imported: the package's own tables, the same for every user.
+HEDGE_TABLE = _hedge_table()
+TERM_INDEX = _term_index()

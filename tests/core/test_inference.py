@@ -10,6 +10,8 @@ from claimtrace import analysis, diffusion, inference
 from claimtrace.inference import (
     FLOOR,
     MAX_CANDIDATES,
+    PAGE_MIN_CONFIDENCE,
+    PAGE_PER_EVENT,
     infer_links,
     inference_report,
     lag_phrase,
@@ -207,7 +209,9 @@ def test_an_originating_event_is_still_a_candidate(obvious):
 def test_the_summary_lists_exactly_the_links_infer_links_gives():
     case = load_path("data/cases/nk-100k-volunteers/events.csv")
     data = analysis.summary(case)
-    inferred = infer_links(case.events, case.links)
+    # The summary uses the page's opening settings: it lists the links the page draws.
+    settings = {"max_per_event": PAGE_PER_EVENT, "min_confidence": PAGE_MIN_CONFIDENCE}
+    inferred = infer_links(case.events, case.links, **settings)
     assert [(d["source"], d["target"], d["reason"]) for d in data["inferred_links"]] == list(
         zip(inferred["source"], inferred["target"], inferred["reason"], strict=True)
     )
@@ -218,7 +222,7 @@ def test_the_summary_lists_exactly_the_links_infer_links_gives():
     assert figures["links"] == len(inferred)
     assert figures["floor"] == FLOOR
     assert figures["sentence"].startswith(f"{len(inferred)} source")
-    found = inference_report(case.events, case.links)
+    found = inference_report(case.events, case.links, **settings)
     assert figures == found.as_dict()
 
 
