@@ -16,6 +16,7 @@ from components.casestore import show_flash
 from components.charts import highlighted, render_details, render_network, render_timeline
 from components.export_panel import render_chart_download, render_export_panel
 from components.header import render_key_figures, render_title
+from components.lang import render_switch, tr
 from components.mapping_panel import missing_required, render_mapping
 from components.share import render_share_link
 from components.sidebar import render_case_picker, render_display, render_filters, render_inferred
@@ -26,19 +27,23 @@ from components.wording_panel import wording_hops
 
 st.set_page_config(page_title="ClaimTrace", page_icon="🧭", layout="wide")
 
+render_switch()
 choice = render_case_picker()
 case = choice.case
 show_flash()
 if case is None:
     st.title("ClaimTrace", anchor=False)
     st.info(
-        "Upload a spreadsheet of source events (CSV, Excel or JSON) in the sidebar, or pick the "
-        "bundled case. Each row is one appearance of the claim: when, which outlet, and whom it cites."
+        tr(
+            "Upload a spreadsheet of source events (CSV, Excel or JSON) in the sidebar, or pick "
+            "the bundled case. Each row is one appearance of the claim: when, which outlet, and "
+            "whom it cites."
+        )
     )
     st.stop()
 if case.fatal:
     st.title("ClaimTrace", anchor=False)
-    st.error(f"This file could not be read. {md(case.fatal)}")
+    st.error(tr("This file could not be read. {problem}", problem=md(case.fatal)))
     st.stop()
 if choice.upload:
     render_mapping(
@@ -50,8 +55,13 @@ if choice.upload:
 if case.events.empty:
     st.title(md(case.meta.title), anchor=False)
     st.warning(
-        f"No row of {md(case.source.name)} could be loaded: {len(case.rejected):,} of "
-        f"{case.source.rows:,} rows were rejected. The problems below say why, row by row."
+        tr(
+            "No row of {file} could be loaded: {rejected} of {rows} rows were rejected. The "
+            "problems below say why, row by row.",
+            file=md(case.source.name),
+            rejected=tr.number(len(case.rejected)),
+            rows=tr.number(case.source.rows),
+        )
     )
     if choice.stored:
         render_case_editor(choice.stored, case)
@@ -63,7 +73,7 @@ options = render_display(case)
 inferred = render_inferred()
 links = case.links
 if inferred.show:
-    with st.spinner("Inferring likely sources…"):
+    with st.spinner(tr("Inferring likely sources…")):
         links, left_out = loading.links_with_inferred(
             choice.key, case, inferred.per_event, inferred.min_confidence
         )
