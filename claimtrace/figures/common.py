@@ -95,6 +95,7 @@ class Options:
     x_range: tuple[str, str] | tuple[()] = ()  # zoom: wall-clock ISO bounds of the time axis
     time_scale: str = "auto"  # timescale.SCALES: auto, calendar or compressed
     width: int = PAGE_WIDTH  # layout pixels the figure is laid out for (labels are placed for it)
+    lang: str = "en"  # the language of the figure's words, dates and numbers (claimtrace.i18n)
 
     def bright(self, ids: pd.Series) -> np.ndarray:
         """Opacity per event: 1 where highlighted (or nothing is), faded elsewhere."""
