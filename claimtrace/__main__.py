@@ -16,6 +16,7 @@ from claimtrace import analysis, export, importers, mapping, report, schema
 from claimtrace.figures.common import Options
 from claimtrace.figures.timescale import SCALES
 from claimtrace.filters import Filters, apply
+from claimtrace.i18n import LANGUAGES
 from claimtrace.ingest import load_path
 from claimtrace.readers import UnreadableFile, read_table
 from claimtrace.vocab import country_code, language_code
@@ -159,9 +160,10 @@ def render(args: argparse.Namespace) -> int:
         case.meta.title if args.title is None else args.title,
         case.meta.claim if args.subtitle is None else args.subtitle,
     )
-    options = Options(timezone=case.meta.timezone, time_scale=args.time_scale, width=spec.width)
+    options = Options(timezone=case.meta.timezone, time_scale=args.time_scale, width=spec.width,
+                      lang=args.lang)  # fmt: skip
     inferred = args.view != "timeline" and bool(view.links["kind"].eq("inferred").any())
-    footer = report.provenance(case, filters, inferred_shown=inferred)
+    footer = report.provenance(case, filters, inferred_shown=inferred, lang=args.lang)
     drawn = set(args.format) & {*export.IMAGE_FORMATS, "html"}
     parts = report.figures_for(view, options, args.view) if drawn else []
     said = next((p.layout.meta["scale"] for p in parts if p.layout.meta), "")
@@ -172,7 +174,7 @@ def render(args: argparse.Namespace) -> int:
     stem = report.file_stem(case)
     builders: dict[str, Callable[[], bytes]] = {
         "html": lambda: export.interactive_html(
-            parts, title=spec.title, subtitle=spec.subtitle, footer=footer
+            parts, title=spec.title, subtitle=spec.subtitle, footer=footer, lang=args.lang
         ).encode("utf-8"),
         "csv": lambda: export.events_csv(case, view),
         "json": lambda: export.events_json(case, view, filters, footer),
@@ -401,6 +403,13 @@ def _render_parser(commands) -> None:
         default="auto",
         help="calendar (evenly spaced), compressed (empty stretches cut out, marked ⋯) or "
         "auto (compressed when most events crowd into a small part of the span); default auto",
+    )
+    p.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        default="en",
+        help="the language of the figures' words, dates and numbers and of the footer: "
+        "en, de or de-CH (default en); the CSV and JSON field names stay the contract's",
     )
     p.add_argument(
         "--all",

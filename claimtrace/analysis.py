@@ -10,6 +10,7 @@ import pandas as pd
 from claimtrace import diffusion, lookup
 from claimtrace.dates import format_interval
 from claimtrace.diffusion import First
+from claimtrace.i18n import N_, Translator
 from claimtrace.inference import PAGE_MIN_CONFIDENCE, PAGE_PER_EVENT, inference_report
 from claimtrace.model import Case
 from claimtrace.schema import STATE_OUTLET_TYPES
@@ -62,28 +63,33 @@ def milestones(
         if first is not None:
             out.append(Milestone(key, label, first))
 
-    add("first_appearance", "First appearance", claim)
+    add("first_appearance", N_("First appearance"), claim)
     home = origin_country(events, links, sources)
     if home:
-        add("first_abroad", "First outside the origin country", claim[claim["country"] != home])
-    add("first_english", "First in English", claim[claim["language"] == "en"])
+        abroad = claim[claim["country"] != home]
+        add("first_abroad", N_("First outside the origin country"), abroad)
+    add("first_english", N_("First in English"), claim[claim["language"] == "en"])
     rebuttal = events["stance"].isin(["denies", "debunks"]).to_numpy(dtype=bool)
-    add("first_rebuttal", "First denial or fact-check", events[_FIRST_COLUMNS][rebuttal])
+    add("first_rebuttal", N_("First denial or fact-check"), events[_FIRST_COLUMNS][rebuttal])
     return out
 
 
-def describe_first(first: First, events: pd.DataFrame, tz: str = "UTC", names: int = 3) -> str:
+def describe_first(
+    first: First, events: pd.DataFrame, tz: str = "UTC", lang: str = "en", names: int = 3
+) -> str:
     """'Daily Mail or New York Post, 5 Aug 2022' — a tie stays a tie."""
+    tr = Translator(lang)
     rows = lookup.select(events, first.ids)
     outlets = list(dict.fromkeys(rows["outlet"]))
     shown = outlets[:names]
-    who = " or ".join(shown) if len(shown) <= 2 else ", ".join(shown[:-1]) + " or " + shown[-1]
+    either = tr(" or ")
+    who = either.join(shown) if len(shown) <= 2 else ", ".join(shown[:-1]) + either + shown[-1]
     if len(outlets) > names:
-        who += f" (+{len(outlets) - names} more)"
+        who += tr(" (+{n} more)", n=len(outlets) - names)
     if first.is_tie:
-        return f"{who}, {format_interval(first.start, first.end, 'interval', tz)}"
+        return f"{who}, {format_interval(first.start, first.end, 'interval', tz, lang)}"
     r = rows.iloc[0]
-    return f"{who}, {format_interval(r.date, r.date_end, r.date_precision, tz)}"
+    return f"{who}, {format_interval(r.date, r.date_end, r.date_precision, tz, lang)}"
 
 
 def elapsed_range(earlier: First, later: First) -> tuple[pd.Timedelta, pd.Timedelta]:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from babel import Locale
 
 from claimtrace.vocab import normalize_key
 
@@ -481,48 +482,36 @@ def _localize(naive: pd.Series, tz: str) -> pd.Series:
     return naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
 
 
-def format_interval(start: pd.Timestamp, end: pd.Timestamp, precision: str, tz: str = "UTC") -> str:
-    """A reader's label for an interval: '5 Aug 2022', '8 Aug 2022 13:00 UTC', '5–31 Aug 2022'."""
+def format_interval(
+    start: pd.Timestamp, end: pd.Timestamp, precision: str, tz: str = "UTC", lang: str = "en"
+) -> str:
+    """A reader's label for an interval: '5 Aug 2022', '8 Aug 2022 13:00 UTC', '5–31 Aug 2022'
+    (German: '5. Aug. 2022', '5.–31. Aug. 2022')."""
     if pd.isna(start):
         return ""
-    s = start.tz_convert(tz)
-    e = (end - pd.Timedelta(microseconds=1)).tz_convert(tz)
-    zone = "UTC" if tz == "UTC" else s.strftime("%Z")
-    if precision == "second":
-        return f"{_day(s)} {s:%H:%M:%S} {zone}"
-    if precision == "minute":
-        return f"{_day(s)} {s:%H:%M} {zone}"
-    if precision == "hour":
-        return f"{_day(s)} {s:%H}:00–{s:%H}:59 {zone}"
-    if precision == "month":
-        return f"{s:%b %Y}"
-    if precision == "year":
-        return f"{s:%Y}"
-    if s.date() == e.date():
-        return _day(s)
-    # An interval of days (from date_end, or a day in another zone).
-    if s.year != e.year:
-        return f"{_day(s)} – {_day(e)}"
-    if s.month != e.month:
-        return f"{s.day} {s:%b} – {_day(e)}"
-    return f"{s.day}–{_day(e)}"
-
-
-def _day(t: pd.Timestamp) -> str:
-    return f"{t.day} {t:%b %Y}"
+    one = pd.Series([start]), pd.Series([end]), pd.Series([precision])
+    return format_intervals(*one, tz=tz, lang=lang)[0]
 
 
 _MONTH_NAMES = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                 "Dec")  # fmt: skip
+_GERMAN_MONTHS = ("", *(Locale.parse("de_DE").months["format"]["abbreviated"][m]
+                        for m in range(1, 13)))  # fmt: skip
+# Per language: month names, and the day, day range and month range forms.
+_FORMS = {
+    "en": (_MONTH_NAMES, "{d} {m} {y}", "{d}–{d2} {m} {y}", "{d} {m} – {d2} {m2} {y}"),
+    "de": (_GERMAN_MONTHS, "{d}. {m} {y}", "{d}.–{d2}. {m} {y}", "{d}. {m} – {d2}. {m2} {y}"),
+}
 
 
 def format_intervals(
-    start: pd.Series, end: pd.Series, precision: pd.Series, tz: str = "UTC"
+    start: pd.Series, end: pd.Series, precision: pd.Series, tz: str = "UTC", lang: str = "en"
 ) -> list[str]:
-    """format_interval for whole columns: the same labels, row for row, many times faster
-    (strftime on zoned times goes through Python for every value; this reads their fields)."""
+    """format_interval for whole columns, many times faster (strftime on zoned times goes
+    through Python for every value; this reads their fields). `lang`: en, de or de-CH."""
     if not len(start):
         return []
+    months, day_form, days_form, span_form = _FORMS.get(lang.split("-")[0], _FORMS["en"])
     s = start.dt.tz_convert(tz)
     e = (end - pd.Timedelta(microseconds=1)).dt.tz_convert(tz)
 
@@ -539,7 +528,7 @@ def format_intervals(
         if missing[i]:
             out.append("")
             continue
-        day = f"{sd[i]} {_MONTH_NAMES[sm[i]]} {sy[i]}"
+        day = day_form.format(d=sd[i], m=months[sm[i]], y=sy[i])
         if unit == "second":
             out.append(f"{day} {sh[i]:02d}:{smin[i]:02d}:{ss[i]:02d} {zone[i]}")
         elif unit == "minute":
@@ -547,17 +536,18 @@ def format_intervals(
         elif unit == "hour":
             out.append(f"{day} {sh[i]:02d}:00–{sh[i]:02d}:59 {zone[i]}")
         elif unit == "month":
-            out.append(f"{_MONTH_NAMES[sm[i]]} {sy[i]}")
+            out.append(f"{months[sm[i]]} {sy[i]}")
         elif unit == "year":
             out.append(f"{sy[i]}")
         elif (sy[i], sm[i], sd[i]) == (ey[i], em[i], ed[i]):
             out.append(day)
         elif sy[i] != ey[i]:
-            out.append(f"{day} – {ed[i]} {_MONTH_NAMES[em[i]]} {ey[i]}")
+            out.append(f"{day} – " + day_form.format(d=ed[i], m=months[em[i]], y=ey[i]))
         elif sm[i] != em[i]:
-            out.append(f"{sd[i]} {_MONTH_NAMES[sm[i]]} – {ed[i]} {_MONTH_NAMES[em[i]]} {ey[i]}")
+            out.append(span_form.format(d=sd[i], m=months[sm[i]], d2=ed[i], m2=months[em[i]],
+                                        y=ey[i]))  # fmt: skip
         else:
-            out.append(f"{sd[i]}–{ed[i]} {_MONTH_NAMES[em[i]]} {ey[i]}")
+            out.append(days_form.format(d=sd[i], d2=ed[i], m=months[em[i]], y=ey[i]))
     return out
 
 

@@ -208,7 +208,12 @@ PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions
 
 
 def interactive_html(
-    figures: Sequence[go.Figure], *, title: str, subtitle: str, footer: Sequence[str]
+    figures: Sequence[go.Figure],
+    *,
+    title: str,
+    subtitle: str,
+    footer: Sequence[str],
+    lang: str = "en",
 ) -> str:
     """One page that works offline: plotly.js inlined once, the figures as on screen (zoom and
     hover work), the title, the subtitle and the provenance as plain, escaped text."""
@@ -228,7 +233,7 @@ def interactive_html(
         )
     notes = "\n".join(f"<p>{html.escape(line)}</p>" for line in footer)
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{html.escape(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

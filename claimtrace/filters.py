@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from claimtrace import lookup
+from claimtrace.i18n import Translator
 from claimtrace.model import Case
 
 FACETS = ("outlet_type", "country", "language", "stance")
@@ -24,18 +25,23 @@ class Filters:
     stance: tuple[str, ...] = ()
     now: str = ""  # ISO instant (UTC): show only what may have appeared by then
 
-    def describe(self) -> str:
-        """'5 Aug 2022 – 31 Aug 2022; outlet_type: tabloid, wire' or 'all events'."""
+    def describe(self, lang: str = "en") -> str:
+        """'5 Aug 2022 – 31 Aug 2022; outlet_type: tabloid, wire' or 'all events' (the facets
+        and values by their contract names, as in the file and the URL)."""
+        tr = Translator(lang)
         parts = []
         if self.date_from or self.date_to:
-            parts.append(f"{self.date_from or '…'} to {self.date_to or '…'}")
+            parts.append(
+                tr("{start} to {end}", start=self.date_from or "…", end=self.date_to or "…")
+            )
         if self.now:
-            parts.append(f"as of {self.now}")
+            parts.append(tr("as of {moment}", moment=self.now))
         for facet in FACETS:
             chosen = getattr(self, facet)
             if chosen:
-                parts.append(f"{facet}: {', '.join(v or '(none)' for v in chosen)}")
-        return "; ".join(parts) if parts else "all events"
+                none = tr("(none)")
+                parts.append(f"{facet}: {', '.join(v or none for v in chosen)}")
+        return "; ".join(parts) if parts else tr("all events")
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ class Translator:
         """The month's short name: Aug (en), Aug. (de), Mär. (March, de)."""
         if self.lang == "en":
             return f"{day:%b}"
-        return format_skeleton("MMM", day, locale=self.locale)
+        return self.locale.months["format"]["abbreviated"][day.month]
 
 
 ENGLISH = Translator(DEFAULT)

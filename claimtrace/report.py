@@ -24,6 +24,7 @@ from claimtrace.figures.common import Options, esc
 from claimtrace.figures.network import network_figure
 from claimtrace.figures.timeline import timeline_figure
 from claimtrace.filters import Filters, View
+from claimtrace.i18n import N_, Translator
 from claimtrace.model import Case
 
 VIEWS = ("timeline", "network", "both")
@@ -41,12 +42,12 @@ SIZES = {
     "a4": (1123, 794),
 }
 SIZE_LABELS = {
-    "report": "Report, 1600 × 900",
-    "two-columns": "Print, two columns (175 mm): 780 px wide, text at least 7 pt",
-    "slide": "Slide, 1920 × 1080",
-    "square": "Square for social media, 1080 × 1080",
-    "a4": "A4 landscape, 1123 × 794 (96 px per inch; 3× gives 288 dpi)",
-    "custom": "Custom",
+    "report": N_("Report, 1600 × 900"),
+    "two-columns": N_("Print, two columns (175 mm): 780 px wide, text at least 7 pt"),
+    "slide": N_("Slide, 1920 × 1080"),
+    "square": N_("Square for social media, 1080 × 1080"),
+    "a4": N_("A4 landscape, 1123 × 794 (96 px per inch; 3× gives 288 dpi)"),
+    "custom": N_("Custom"),
 }
 MIN_SIDE, MAX_SIDE = 300, 5000
 SQUEEZED = 0.6  # below this share of their on-screen height, lane labels and names overlap
@@ -82,23 +83,33 @@ def file_stem(case: Case) -> str:
 
 
 def provenance(
-    case: Case, filters: Filters, *, inferred_shown: bool, now: datetime | None = None
+    case: Case,
+    filters: Filters,
+    *,
+    inferred_shown: bool,
+    now: datetime | None = None,
+    lang: str = "en",
 ) -> list[str]:
     """The footer lines every exported image carries: case, data file and hash, filters,
     time of export (UTC), the dashed-line key when inferred links are drawn, the credit."""
+    tr = Translator(lang)
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     tz = case.meta.timezone
-    scope = filters.describe()
+    scope = filters.describe(lang)
     if (filters.date_from or filters.date_to) and tz != "UTC":
-        scope += f" (days in {tz})"
+        scope += tr(" (days in {tz})", tz=tz)
     lines = [
-        f"Case: {case.meta.title}",
-        f"Data: {case.source.name}, SHA-256 {case.source.short_hash}",
-        f"Filters: {scope}",
-        f"Exported {moment:%Y-%m-%d %H:%M} UTC with ClaimTrace {__version__}",
+        tr("Case: {title}", title=case.meta.title),
+        tr("Data: {file}, SHA-256 {hash}", file=case.source.name, hash=case.source.short_hash),
+        tr("Filters: {scope}", scope=scope),
+        tr(
+            "Exported {moment} UTC with ClaimTrace {version}",
+            moment=f"{moment:%Y-%m-%d %H:%M}",
+            version=__version__,
+        ),
     ]
     if inferred_shown:
-        lines.append("dashed = inferred link")
+        lines.append(tr("dashed = inferred link"))
     if case.meta.credit:
         lines.append(case.meta.credit)
     return lines

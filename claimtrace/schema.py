@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from claimtrace.i18n import N_, Translator
 from claimtrace.vocab import normalize_key
 
 
@@ -112,41 +113,41 @@ REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
 # --- vocabularies -------------------------------------------------------------------------------
 # value -> human label. Order matters: it is the lane order of the charts (origins at the top).
 OUTLET_TYPES: dict[str, str] = {
-    "state_tv": "State TV",
-    "state_agency": "State news agency",
-    "state_official": "State official",
-    "politician": "Politician",
-    "tabloid": "Tabloid",
-    "broadsheet": "Broadsheet",
-    "wire": "Wire service",
-    "broadcaster": "Broadcaster",
-    "digital": "Digital outlet",
-    "specialist": "Specialist outlet",
-    "fact_checker": "Fact-checker",
-    "social": "Social media",
-    "blog": "Blog",
-    "aggregator": "Aggregator",
-    "other": "Other",
+    "state_tv": N_("State TV"),
+    "state_agency": N_("State news agency"),
+    "state_official": N_("State official"),
+    "politician": N_("Politician"),
+    "tabloid": N_("Tabloid"),
+    "broadsheet": N_("Broadsheet"),
+    "wire": N_("Wire service"),
+    "broadcaster": N_("Broadcaster"),
+    "digital": N_("Digital outlet"),
+    "specialist": N_("Specialist outlet"),
+    "fact_checker": N_("Fact-checker"),
+    "social": N_("Social media"),
+    "blog": N_("Blog"),
+    "aggregator": N_("Aggregator"),
+    "other": N_("Other"),
 }
 # Outlet types under state control: the claim "crosses" when it leaves them.
 STATE_OUTLET_TYPES = frozenset({"state_tv", "state_agency", "state_official"})
 
 STANCES: dict[str, str] = {
-    "originates": "Originates",
-    "repeats": "Repeats",
-    "questions": "Questions",
-    "debunks": "Debunks",
-    "denies": "Denies",
-    "confirms": "Confirms",
-    "context": "Context",
+    "originates": N_("Originates"),
+    "repeats": N_("Repeats"),
+    "questions": N_("Questions"),
+    "debunks": N_("Debunks"),
+    "denies": N_("Denies"),
+    "confirms": N_("Confirms"),
+    "context": N_("Context"),
 }
 # Events that carry the claim onward (as opposed to rejecting it or giving background).
 CLAIM_STANCES = frozenset({"originates", "repeats", "questions"})
 
 EVIDENCE: dict[str, str] = {
-    "primary": "Primary (the outlet's own item was seen)",
-    "secondary": "Secondary (known only from another report)",
-    "unverified": "Unverified",
+    "primary": N_("Primary (the outlet's own item was seen)"),
+    "secondary": N_("Secondary (known only from another report)"),
+    "unverified": N_("Unverified"),
 }
 
 VOCABULARIES: dict[str, dict[str, str]] = {
@@ -284,6 +285,7 @@ def match_value(column: str, value: str) -> str | None:
     return _VALUE_INDEX[column].get(normalize_key(value))
 
 
-def label(column: str, value: str) -> str:
-    """The human label of a vocabulary value, or the value itself."""
-    return VOCABULARIES.get(column, {}).get(value, value)
+def label(column: str, value: str, lang: str = "en") -> str:
+    """The human label of a vocabulary value (in `lang`), or the value itself."""
+    known = VOCABULARIES.get(column, {}).get(value)
+    return value if known is None else Translator(lang)(known)

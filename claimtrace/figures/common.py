@@ -14,15 +14,16 @@ from claimtrace.dates import format_intervals
 from claimtrace.figures import theme, timescale
 from claimtrace.figures.textwidth import text_px
 from claimtrace.figures.timescale import TimeScale
+from claimtrace.i18n import N_, Translator
 from claimtrace.vocab import country_name, language_name
 
 DIMENSIONS = ("outlet_type", "country", "language", "stance", "evidence")
 DIMENSION_LABELS = {
-    "outlet_type": "Outlet type",
-    "country": "Country",
-    "language": "Language",
-    "stance": "Stance",
-    "evidence": "Evidence",
+    "outlet_type": N_("Outlet type"),
+    "country": N_("Country"),
+    "language": N_("Language"),
+    "stance": N_("Stance"),
+    "evidence": N_("Evidence"),
 }
 
 
@@ -71,10 +72,10 @@ def fit_lines(text: str, room: float, size: float, bold: bool = False) -> str:
     return "<br>".join(esc(x) for x in lines)
 
 
-def lane_names(column: str, values: list[str], width: int) -> list[str]:
-    """The lanes' tick labels, wrapped to the left margin at `width`."""
+def lane_names(column: str, values: list[str], width: int, lang: str = "en") -> list[str]:
+    """The lanes' tick labels (in `lang`), wrapped to the left margin at `width`."""
     room = margins(width)[0] - 12
-    return [fit_lines(value_label(column, v), room, theme.FONT_SIZE) for v in values]
+    return [fit_lines(value_label(column, v, lang), room, theme.FONT_SIZE) for v in values]
 
 
 def plot_width(width: int) -> float:
@@ -105,15 +106,16 @@ class Options:
         return np.where(ids.isin(keep), 1.0, theme.FADED_OPACITY)
 
 
-def value_label(column: str, value: str) -> str:
-    """How a value of a column is shown in a legend or lane."""
+def value_label(column: str, value: str, lang: str = "en") -> str:
+    """How a value of a column is shown in a legend or lane (in `lang`)."""
     if value == "" or value is None:
-        return "Unknown" if column in ("country", "language") else "Not given"
+        tr = Translator(lang)
+        return tr("Unknown") if column in ("country", "language") else tr("Not given")
     if column == "country":
-        return country_name(value)
+        return country_name(value, lang)
     if column == "language":
-        return language_name(value)
-    return schema.label(column, value)
+        return language_name(value, lang)
+    return schema.label(column, value, lang)
 
 
 def lane_order(events: pd.DataFrame, column: str) -> list[str]:
@@ -128,7 +130,7 @@ def lane_order(events: pd.DataFrame, column: str) -> list[str]:
 
 
 def colour_groups(
-    events: pd.DataFrame, column: str, reference: pd.DataFrame | None = None
+    events: pd.DataFrame, column: str, reference: pd.DataFrame | None = None, lang: str = "en"
 ) -> list[tuple[str, str, np.ndarray]]:
     """Legend entries (label, colour, mask), one per colour: the values past the palette share
     the grey "other" entry, which names them ("Other (3): Polish, Ukrainian, Czech"; a line
@@ -142,10 +144,12 @@ def colour_groups(
         if colour == theme.OTHER_COLOUR and column != "stance":
             grey.append(value)
             continue
-        out.append((value_label(column, value), colour, values == value))
+        out.append((value_label(column, value, lang), colour, values == value))
     if grey:
-        named = [value_label(column, v) for v in grey]
-        text = named[0] if len(named) == 1 else _wrapped(f"Other ({len(named)}): ", named)
+        named = [value_label(column, v, lang) for v in grey]
+        tr = Translator(lang)
+        head = tr("Other ({n}): ", n=len(named))
+        text = named[0] if len(named) == 1 else _wrapped(head, named)
         out.append((text, theme.OTHER_COLOUR, np.isin(values, grey)))
     return out
 
@@ -222,10 +226,12 @@ def time_scale(events: pd.DataFrame, options: Options) -> TimeScale:
         bounds = tuple(pd.Timestamp(t).as_unit("ns").value for t in options.x_range)
     if events.empty:
         return timescale.make(np.zeros(0, np.int64), np.zeros(0, np.int64),
-                              plot_width(options.width), "calendar", bounds)  # fmt: skip
+                              plot_width(options.width), "calendar", bounds,
+                              options.lang)  # fmt: skip
     tz = options.timezone
     return timescale.make(wall_ns(events["date"], tz), wall_ns(events["date_end"], tz),
-                          plot_width(options.width), options.time_scale, bounds)  # fmt: skip
+                          plot_width(options.width), options.time_scale, bounds,
+                          options.lang)  # fmt: skip
 
 
 def flow_order(events: pd.DataFrame, links: pd.DataFrame | None, tz: str) -> np.ndarray:
@@ -352,11 +358,12 @@ def short(value: str, limit: int = 90) -> str:
 
 
 _PRECISION_NOTES = {
-    "interval": "uncertain: somewhere in this range",
-    "day": "day known, time not",
-    "month": "month known, day not",
-    "year": "year known only",
+    "interval": N_("uncertain: somewhere in this range"),
+    "day": N_("day known, time not"),
+    "month": N_("month known, day not"),
+    "year": N_("year known only"),
 }
+_TIME_KNOWN = N_("time known")
 
 
 def stance_symbols(stances: pd.Series, relays: np.ndarray | None = None) -> list[str]:
@@ -372,21 +379,26 @@ def hover_texts(
     tz: str,
     cited_by: dict[str, list[str]],
     relays: np.ndarray | None = None,
+    lang: str = "en",
 ) -> list[str]:
     """One hover label per event: outlet, headline, date with precision, cites, evidence;
     `relays` (diffusion.relays_denial) says which denials are relayed, not made."""
-    when = format_intervals(events["date"], events["date_end"], events["date_precision"], tz)
+    tr = Translator(lang)
+    when = format_intervals(
+        events["date"], events["date_end"], events["date_precision"], tz, lang=lang
+    )
     column = {c: events[c].tolist() for c in HOVER_COLUMNS}
     # Outlets in full (a hostile 10,000-letter one stops at 400); headlines in a line or two.
     outlet, headline = _escaped(events["outlet"], 400), _escaped(events["headline"], 90)
     cites, shown_id = _escaped(events["cites"], 80), _escaped(events["id"], 40)
     labels: dict[tuple[str, str], str] = {}  # each value's label, worked out once
+    notes = {k: tr(v) for k, v in {**_PRECISION_NOTES, "": _TIME_KNOWN}.items()}
 
     def label(kind: str, value: str) -> str:
         if (kind, value) not in labels:
             plain = kind in ("stance", "evidence")  # named as the vocabulary names them
             labels[kind, value] = esc(
-                schema.label(kind, value) if plain else value_label(kind, value)
+                schema.label(kind, value, lang) if plain else value_label(kind, value, lang)
             )
         return labels[kind, value]
 
@@ -402,18 +414,20 @@ def hover_texts(
         ]
         if column["headline"][i]:
             lines.append(f"“{headline[i]}”")
-        precision = _PRECISION_NOTES.get(column["date_precision"][i], "time known")
+        precision = notes.get(column["date_precision"][i], notes[""])
         lines.append(f"{esc(when[i])} <i>({precision})</i>")
         if stance:
             relayed = relays is not None and relays[i]
-            lines.append(f"Stance: {label('stance', stance)}"
-                         + (" (relays a denial it cites)" if relayed else ""))  # fmt: skip
+            lines.append(tr("Stance: {stance}", stance=label("stance", stance))
+                         + (tr(" (relays a denial it cites)") if relayed else ""))  # fmt: skip
         if column["cites"][i]:
-            lines.append(f"Cites: {cites[i]}")
+            lines.append(tr("Cites: {ids}", ids=cites[i]))
         if event_id in cited_by:
-            lines.append(f"Cited by: {esc(short(', '.join(cited_by[event_id]), 80))}")
+            lines.append(
+                tr("Cited by: {outlets}", outlets=esc(short(", ".join(cited_by[event_id]), 80)))
+            )
         if evidence:
-            lines.append(f"Evidence: {label('evidence', evidence)}")
+            lines.append(tr("Evidence: {evidence}", evidence=label("evidence", evidence)))
         lines.append(f"<span style='color:{theme.MUTED}'>id {shown_id[i]}</span>")
         out.append("<br>".join(lines))
     return out
@@ -438,12 +452,14 @@ def midpoint(events: pd.DataFrame) -> pd.Series:
     return events["date"] + (events["date_end"] - events["date"]) / 2
 
 
-def legend_swatch(name: str, colour: str, group: str, title: str | None, column: str) -> dict:
+def legend_swatch(
+    name: str, colour: str, group: str, title: str | None, column: str, lang: str = "en"
+) -> dict:
     """A legend-only entry: a plain dot in the colour, whatever shapes the points have
     (when colour is by stance, the stance's own shape, so colour and shape read as one key)."""
     symbol = "circle"
     if column == "stance":
-        by_label = {schema.label("stance", v): v for v in schema.STANCES}
+        by_label = {schema.label("stance", v, lang): v for v in schema.STANCES}
         symbol = theme.STANCE_SYMBOLS.get(by_label.get(name, ""), "circle")
     return {
         "x": [None],

@@ -47,8 +47,9 @@ from claimtrace.figures.timeline import (
     selection_rings,
 )
 from claimtrace.figures.timescale import TimeScale
+from claimtrace.i18n import ENGLISH, N_, Translator
 
-EXTERNAL_LANE = "Cited, not in the data"
+EXTERNAL_LANE = N_("Cited, not in the data")
 LABEL_BUDGET = 80  # events given room for their label in the layout; more get it if it fits
 PITCH = 20  # pixels between two slot rows of a lane
 NODE_SIZE = theme.MARKER_SIZE + 2
@@ -182,10 +183,11 @@ def network_figure(
     used = set(links["source"].tolist())
     externals = externals[externals["id"].isin(used)] if len(externals) else externals
     fig = go.Figure()
+    tr = Translator(options.lang)
     if events.empty:
         fig.update_layout(**theme.base_layout(360))
         fig.add_annotation(
-            text="No events match the filters",
+            text=tr("No events match the filters"),
             showarrow=False,
             x=0.5,
             y=0.5,
@@ -206,8 +208,9 @@ def network_figure(
     # The notes above the plot, wrapped to the figure (their longest wording, to count lines).
     room = axis.width + right - 4
     n = len(events)
-    label_lines = _note(n, n, room).count("<br>") + 1 if options.labels else 0
-    thin_lines = _note_lines(drawn.note("and the links among them"), room) if drawn.thinned else 0
+    label_lines = _note(n, n, room, tr).count("<br>") + 1 if options.labels else 0
+    thin_note = drawn.note(tr("and the links among them"), options.lang)
+    thin_lines = _note_lines(thin_note, room) if drawn.thinned else 0
     top = (50 if title else 24) + 18 * (label_lines + thin_lines)
     plot_h = max(total, MIN_HEIGHT - top - BOTTOM)
     fig.update_layout(**theme.base_layout(round(top + plot_h + BOTTOM)))
@@ -223,23 +226,23 @@ def network_figure(
     jumps = [c for c in (story.crossings if story else []) if c["kind"] in JUMP_KINDS]
     labels = _place_labels(events, externals, pos, routes, axis, plot_h, order, options, jumps)
     cut = placement.knock_out(*routes, [b for b in labels.boxes if b is not None])
-    _edges(fig, visible, cut, routes, axis, bright, total)
+    _edges(fig, visible, cut, routes, axis, bright, total, tr)
     _nodes(fig, events, every_link, pos, options, full if drawn.thinned else None)
     if story:
         add_jump_rings(fig, story.crossings, events, pos.loc[events["id"]].reset_index(), options)
         _decay_marks(fig, story.decays, pos, options)
     if len(externals):
-        _external_nodes(fig, externals, pos)
+        _external_nodes(fig, externals, pos, tr)
     _draw_labels(fig, labels, axis, options)
     unlabelled = labels.unlabelled
     if selected:
         fig.add_trace(
             selection_rings(pos.loc[[i for i in events["id"] if i in selected]], NODE_SIZE)
         )
-    ticks = lane_names(options.lanes, lanes.values, options.width)
+    ticks = lane_names(options.lanes, lanes.values, options.width, options.lang)
     tickvals = list(lanes.centers)
     if len(externals):
-        ticks.append(f"<i>{EXTERNAL_LANE}</i>")
+        ticks.append(f"<i>{fit_lines(tr(EXTERNAL_LANE), left - 12, theme.FONT_SIZE)}</i>")
         tickvals.append(lanes.height + ext_px / 2)
         fig.add_shape(type="line", xref="x domain", x0=0, x1=1, y0=lanes.height,
                       y1=lanes.height, line={"color": theme.GRID, "width": 1})  # fmt: skip
@@ -252,14 +255,14 @@ def network_figure(
         fixedrange=True,
     )
     fig.update_xaxes(**axis.axis())
-    fig.update_xaxes(title_text=axis_title(axis, options.timezone), gridcolor=theme.GRID,
+    fig.update_xaxes(title_text=axis_title(axis, options.timezone, options.lang), gridcolor=theme.GRID,
                      showgrid=axis.kind == "calendar")  # fmt: skip
     shown = len(events) - unlabelled
     if options.labels:
-        scale.add_note(fig, _note(unlabelled, n, room), 4 + 18 * thin_lines)
+        scale.add_note(fig, _note(unlabelled, n, room, tr), 4 + 18 * thin_lines)
         fig.layout.annotations[-1].name = "unlabelled"
     if drawn.thinned:
-        thin = fit_lines(drawn.note("and the links among them"), room, theme.SMALL_SIZE)
+        thin = fit_lines(thin_note, room, theme.SMALL_SIZE)
         scale.add_note(fig, thin, 4)
     fig.update_layout(
         title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01}
@@ -281,10 +284,13 @@ def network_figure(
     return fig
 
 
-def _note(unlabelled: int, n: int, room: float) -> str:
+def _note(unlabelled: int, n: int, room: float, tr: Translator = ENGLISH) -> str:
     """What the figure says of its labels, in lines that fit `room` pixels (escaped)."""
-    say = (f"{unlabelled:,} of {n:,} events unlabelled (no room beside them): hover a point for "
-           "its outlet" if unlabelled else f"All {n:,} events labelled with their outlet")  # fmt: skip
+    if unlabelled:
+        say = tr("{unlabelled} of {n} events unlabelled (no room beside them): hover a point for "
+                 "its outlet", unlabelled=tr.number(unlabelled), n=tr.number(n))  # fmt: skip
+    else:
+        say = tr("All {n} events labelled with their outlet", n=tr.number(n))
     return fit_lines(say, room, theme.SMALL_SIZE)
 
 
@@ -321,6 +327,7 @@ def _edges(
     axis: TimeScale,
     selected: set[str],
     plot_px: float,
+    tr: Translator = ENGLISH,
 ) -> None:
     """The links as drawn (`routes`, cut where they cross labels); arrowheads and hover
     points go where the `whole` routes end and turn."""
@@ -329,8 +336,8 @@ def _edges(
     kinds = links["kind"].to_numpy()
     touched = (links["source"].isin(selected) & links["target"].isin(selected)).to_numpy()
     for kind, dash, colour, width, name in (
-        ("documented", "solid", theme.DOCUMENTED_EDGE, 1.4, "documented link (cites)"),
-        ("inferred", "dash", theme.INFERRED_EDGE, 1.1, "inferred link"),
+        ("documented", "solid", theme.DOCUMENTED_EDGE, 1.4, tr("documented link (cites)")),
+        ("inferred", "dash", theme.INFERRED_EDGE, 1.1, tr("inferred link")),
     ):
         mine = kinds == kind
         if not mine.any():
@@ -361,7 +368,7 @@ def _edges(
                     opacity=opacity,
                     name=name,
                     legendgroup=kind,
-                    legendgrouptitle_text="Links" if kind == "documented" else None,
+                    legendgrouptitle_text=tr("Links") if kind == "documented" else None,
                     showlegend=legend,
                     hoverinfo="skip",
                 )
@@ -372,7 +379,7 @@ def _edges(
             _arrowheads(fig, [wx[i] for i in idx], [wy[i] for i in idx],
                         links["target"].to_numpy()[idx], axis, colour, opacity, kind, name)  # fmt: skip
             fig.add_trace(_edge_hover(links.iloc[idx], [wx[i] for i in idx],
-                                      [wy[i] for i in idx], axis, kind, name))  # fmt: skip
+                                      [wy[i] for i in idx], axis, kind, name, tr))  # fmt: skip
 
 
 def _arrowheads(fig, xs, ys, targets, axis, colour, opacity, kind, name) -> None:
@@ -416,6 +423,7 @@ def _decay_marks(
     shown = [i for i in decays if i in pos.index]
     if not shown:
         return
+    tr = Translator(options.lang)
     fig.add_trace(
         go.Scatter(
             x=pos.loc[shown, "x"],
@@ -428,18 +436,25 @@ def _decay_marks(
                 "line": {"width": 1.5, "color": theme.JUMP_COLOUR},
                 "opacity": options.bright(pd.Series(shown, dtype=object)),
             },
-            name="no longer names<br>the original source",
+            name=tr("no longer names<br>the original source"),
             legendgroup="decay",
-            legendgrouptitle_text="Attribution",
+            legendgrouptitle_text=tr("Attribution"),
             hoverinfo="skip",
         )
     )
 
 
 def _edge_hover(
-    links: pd.DataFrame, xs: list, ys: list, axis: TimeScale, kind: str, name: str
+    links: pd.DataFrame,
+    xs: list,
+    ys: list,
+    axis: TimeScale,
+    kind: str,
+    name: str,
+    tr: Translator = ENGLISH,
 ) -> go.Scatter:
     """Invisible points mid-link that say what the link is when hovered."""
+    vias = {"outlet": tr(" (names the outlet)"), "external": tr(" (not in the data)")}
     mid_x = np.array([x[len(x) // 2] for x in xs], float)
     mid_y = np.array([y[len(y) // 2] for y in ys], float)
     texts = []
@@ -448,12 +463,13 @@ def _edge_hover(
         target = esc(short(str(r.target), 40))
         if kind == "inferred":
             texts.append(
-                f"<b>Inferred link</b> ({r.confidence:.0%}), not documented<br>{source} → {target}"
-                f"<br><i>{esc(r.reason)}</i>"
+                tr("<b>Inferred link</b> ({share}), not documented", share=tr.percent(r.confidence))
+                + f"<br>{source} → {target}<br><i>{esc(r.reason)}</i>"
             )
         else:
-            how = {"outlet": " (names the outlet)", "external": " (not in the data)"}.get(r.via, "")
-            texts.append(f"<b>Documented</b>: {target} cites {source}{how}")
+            how = vias.get(r.via, "")
+            texts.append(tr("<b>Documented</b>: {target} cites {source}", target=target,
+                            source=source) + how)  # fmt: skip
     return go.Scatter(
         x=axis.axis_x(mid_x),
         y=mid_y,
@@ -481,10 +497,12 @@ def _nodes(
     reference = events if full is None else full
     cited_by = cited_by_map(reference, links, None if full is None else events["id"])
     relays = diffusion.relays_denial(events, links)
-    hover = np.array(hover_texts(events, options.timezone, cited_by, relays), dtype=object)
+    hover = np.array(
+        hover_texts(events, options.timezone, cited_by, relays, options.lang), dtype=object
+    )
     xy = pos.loc[events["id"]]
     opacity = options.bright(events["id"])
-    groups = colour_groups(events, dim, reference=reference)
+    groups = colour_groups(events, dim, reference=reference, lang=options.lang)
     for name, colour, mask in groups:
         if not mask.any():
             continue
@@ -508,11 +526,13 @@ def _nodes(
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
+    tr = Translator(options.lang)
     for name, colour, _ in groups:
-        title = DIMENSION_LABELS[dim] if name == groups[0][0] else None
-        fig.add_trace(
-            go.Scatter(**legend_swatch(legend_text(name), colour, f"colour-{name}", title, dim))
+        title = tr(DIMENSION_LABELS[dim]) if name == groups[0][0] else None
+        swatch = legend_swatch(
+            legend_text(name), colour, f"colour-{name}", title, dim, options.lang
         )
+        fig.add_trace(go.Scatter(**swatch))
 
 
 @dataclass(frozen=True)
@@ -604,11 +624,13 @@ def _draw_labels(fig: go.Figure, labels: Labels, axis: TimeScale, options: Optio
     )
 
 
-def _external_nodes(fig: go.Figure, externals: pd.DataFrame, pos: pd.DataFrame) -> None:
+def _external_nodes(
+    fig: go.Figure, externals: pd.DataFrame, pos: pd.DataFrame, tr: Translator = ENGLISH
+) -> None:
     xy = pos.loc[externals["id"]]
     hover = [
-        f"<b>{esc(name)}</b><br><i>Cited, but not an event in the data</i><br>"
-        f"Cited by {len(cited)} event{'s' if len(cited) != 1 else ''}"
+        f"<b>{esc(name)}</b><br><i>{tr('Cited, but not an event in the data')}</i><br>"
+        + tr.plural(len(cited), "Cited by {n} event", "Cited by {n} events")
         for name, cited in zip(externals["outlet"], externals["cited_by"], strict=True)
     ]
     fig.add_trace(
@@ -616,9 +638,9 @@ def _external_nodes(fig: go.Figure, externals: pd.DataFrame, pos: pd.DataFrame) 
             x=xy["x"],
             y=xy["y"],
             mode="markers",
-            name="cited, not in the data",
+            name=tr("cited, not in the data"),
             legendgroup="external",
-            legendgrouptitle_text="Sources",
+            legendgrouptitle_text=tr("Sources"),
             marker={
                 "symbol": theme.EXTERNAL_SYMBOL,
                 "size": theme.MARKER_SIZE,
@@ -639,9 +661,10 @@ def outlet_network_figure(
     edges outlet -> outlet (solid where at least one link is documented, dashed where all are
     inferred)."""
     fig = go.Figure()
+    tr = Translator(options.lang)
     if events.empty:
         fig.update_layout(**theme.base_layout(360))
-        fig.add_annotation(text="No events match the filters", showarrow=False, x=0.5, y=0.5,
+        fig.add_annotation(text=tr("No events match the filters"), showarrow=False, x=0.5, y=0.5,
                            xref="paper", yref="paper")  # fmt: skip
         return fig
     lane_column = options.lanes
@@ -693,12 +716,17 @@ def outlet_network_figure(
                     mode="lines",
                     line={"color": colour, "width": 1 + 4 * r.weight / top, "dash": dash},
                     opacity=0.7,
-                    hovertext=f"{esc(r.source)} → {esc(r.target)}: {r.weight} link(s), {r.documented} documented",
+                    hovertext=f"{esc(r.source)} → {esc(r.target)}: "
+                    + tr(
+                        "{weight} link(s), {documented} documented",
+                        weight=r.weight,
+                        documented=r.documented,
+                    ),
                     hoverinfo="text",
                     showlegend=False,
                 )
             )
-    groups = colour_groups(outlets, options.colour)
+    groups = colour_groups(outlets, options.colour, lang=options.lang)
     for name, colour, mask in groups:
         sub = outlets[mask]
         fig.add_trace(
@@ -716,20 +744,21 @@ def outlet_network_figure(
                 },
                 name=legend_text(name),
                 legendgroup=f"colour-{name}",
-                legendgrouptitle_text=DIMENSION_LABELS[options.colour]
+                legendgrouptitle_text=tr(DIMENSION_LABELS[options.colour])
                 if name == groups[0][0]
                 else None,
                 hovertext=[
-                    f"<b>{esc(o)}</b><br>{n} event(s)"
+                    f"<b>{esc(o)}</b><br>" + tr("{n} event(s)", n=n)
                     for o, n in zip(sub["outlet"], sub["events"], strict=True)
                 ],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    fig.update_yaxes(tickvals=lanes.centers, ticktext=[esc(value_label(lane_column, v)) for v in lanes.values],
+    fig.update_yaxes(tickvals=lanes.centers, ticktext=[esc(value_label(lane_column, v, options.lang)) for v in lanes.values],
                      range=[lanes.height, 0], showgrid=False, zeroline=False, fixedrange=True)  # fmt: skip
     fig.update_xaxes(**axis.axis())
-    fig.update_xaxes(title_text=f"First appearance ({esc(options.timezone)})", gridcolor=theme.GRID)
+    fig.update_xaxes(title_text=tr("First appearance ({tz})", tz=esc(options.timezone)),
+                     gridcolor=theme.GRID)  # fmt: skip
     fig.update_layout(
         title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01}
         if title

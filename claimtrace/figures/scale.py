@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 from claimtrace import lookup
 from claimtrace.analysis import Story
 from claimtrace.figures import theme
+from claimtrace.i18n import Translator
 
 MAX_POINTS = 5_000  # events drawn one by one in one chart
 WEBGL_FROM = 1_000  # points in one trace from which WebGL draws them, not SVG
@@ -44,12 +45,14 @@ class Thinned:
     def thinned(self) -> bool:
         return len(self.events) < self.total
 
-    def note(self, aside: str = "") -> str:
+    def note(self, aside: str = "", lang: str = "en") -> str:
         """'Showing 5,000 of 100,000 events; zoom to see all in a range' ('' when all are)."""
         if not self.thinned:
             return ""
-        shown = f"Showing {len(self.events):,} of {self.total:,} events"
-        return shown + (f" ({aside})" if aside else "") + "; zoom to see all in a range"
+        tr = Translator(lang)
+        shown = tr("Showing {shown} of {total} events", shown=tr.number(len(self.events)),
+                   total=tr.number(self.total))  # fmt: skip
+        return shown + (f" ({aside})" if aside else "") + tr("; zoom to see all in a range")
 
 
 def story_ids(story: Story | None) -> set[str]:

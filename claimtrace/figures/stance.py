@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from claimtrace.dates import format_intervals
 from claimtrace.figures import theme
 from claimtrace.figures.common import to_axis
+from claimtrace.figures.timescale import calendar_ticks
+from claimtrace.i18n import N_, Translator
 
 GROUPS = {
     "repeats": (
-        "Repeats or originates",
+        N_("Repeats or originates"),
         ("originates", "repeats", ""),
         theme.STANCE_COLOURS["repeats"],
     ),
-    "questions": ("Questions", ("questions",), theme.STANCE_COLOURS["questions"]),
-    "rejects": ("Debunks or denies", ("debunks", "denies"), theme.STANCE_COLOURS["debunks"]),
+    "questions": (N_("Questions"), ("questions",), theme.STANCE_COLOURS["questions"]),
+    "rejects": (N_("Debunks or denies"), ("debunks", "denies"), theme.STANCE_COLOURS["debunks"]),
 }
 
 
@@ -36,37 +40,61 @@ def stance_shares(events: pd.DataFrame, tz: str = "UTC", freq: str = "D") -> pd.
     return counts
 
 
-def stance_figure(events: pd.DataFrame, tz: str = "UTC", freq: str = "D") -> go.Figure:
+def stance_figure(
+    events: pd.DataFrame, tz: str = "UTC", freq: str = "D", lang: str = "en"
+) -> go.Figure:
     """Stacked shares (100%) of repeating, questioning and rejecting events per day."""
+    tr = Translator(lang)
     counts = stance_shares(events, tz, freq)
     fig = go.Figure()
     fig.update_layout(**theme.base_layout(300))
     if counts.empty:
         fig.add_annotation(
-            text="No events", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
+            text=tr("No events"), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
         )
         return fig
     total = counts.sum(axis=1)
-    for key, (label, _, colour) in GROUPS.items():
+    days = format_intervals(
+        pd.Series(counts.index.tz_localize("UTC")),
+        pd.Series(counts.index.tz_localize("UTC")),
+        pd.Series(["day"] * len(counts)),
+        lang=lang,
+    )
+    for key, (name, _, colour) in GROUPS.items():
+        label = tr(name)
         fig.add_trace(
             go.Bar(
                 x=counts.index,
                 y=counts[key],
                 name=label,
                 marker_color=colour,
-                customdata=(counts[key] / total.where(total > 0)).fillna(0),
-                hovertemplate=f"{label}: %{{y}} events (%{{customdata:.0%}})<extra>%{{x|%d %b %Y}}</extra>",
+                customdata=np.column_stack(
+                    [(counts[key] / total.where(total > 0)).fillna(0), days]
+                ),
+                hovertemplate=f"{label}: "
+                + tr("%{{y}} events (%{{customdata[0]:.0%}})")
+                + "<extra>%{customdata[1]}</extra>",
             )
         )
     fig.update_layout(
         barmode="stack",
         barnorm="percent",
         margin={"l": 60, "t": 20},
-        yaxis={"title": "Share of events (%)", "range": [0, 100], "gridcolor": theme.GRID},
+        yaxis={"title": tr("Share of events (%)"), "range": [0, 100], "gridcolor": theme.GRID},
         xaxis={
-            "title": f"Day ({tz}), by each event's earliest possible date",
+            "title": tr("Day ({tz}), by each event's earliest possible date", tz=tz),
             "gridcolor": theme.GRID,
+            **_day_ticks(counts.index, lang),
         },
         legend={"orientation": "h", "y": 1.12, "x": 0, "traceorder": "normal"},
     )
     return fig
+
+
+def _day_ticks(days: pd.DatetimeIndex, lang: str) -> dict:
+    """Tick labels with the language's month names (plotly's own are English)."""
+    if lang == "en" or not len(days):
+        return {}
+    lo, hi = days[0].value, (days[-1] + pd.Timedelta(days=1)).value
+    vals, texts = calendar_ticks(lo, hi, 900, lang)
+    return {"tickmode": "array", "tickvals": vals, "ticktext": texts}

@@ -9,6 +9,7 @@ from plotly.subplots import make_subplots
 
 from claimtrace import diffusion, lookup, schema
 from claimtrace.analysis import Milestone, Story, describe_first
+from claimtrace.dates import format_intervals
 from claimtrace.figures import scale, theme
 from claimtrace.figures.common import (
     DIMENSION_LABELS,
@@ -34,6 +35,7 @@ from claimtrace.figures.common import (
 )
 from claimtrace.figures.textwidth import text_px
 from claimtrace.figures.timescale import TimeScale
+from claimtrace.i18n import N_, Translator
 
 COUNT_PANEL = 150  # pixels of the cumulative count beneath the lanes
 JUMP_KINDS = ("language", "state_to_independent")  # the jumps drawn as rings
@@ -41,11 +43,11 @@ MILESTONE_LINE = 17  # pixels of a line of milestone label
 STATUS_ROW = 17  # pixels of one row of claim-status labels
 BOTTOM = 70  # pixels below the plots: tick labels and the axis title
 STATUS_LABELS = {
-    "uncorroborated": "Uncorroborated",
-    "denied": "Denied",
-    "confirmed": "Confirmed",
-    "debunked": "Debunked",
-    "debunked and denied": "Debunked and denied",
+    "uncorroborated": N_("Uncorroborated"),
+    "denied": N_("Denied"),
+    "confirmed": N_("Confirmed"),
+    "debunked": N_("Debunked"),
+    "debunked and denied": N_("Debunked and denied"),
 }
 
 
@@ -90,6 +92,7 @@ def timeline_figure(
     is made for `basis` (default: the events), so that a time slider that hides the later
     events does not move the earlier ones.
     """
+    tr = Translator(options.lang)
     milestones = story.milestones if story else []
     drawn = scale.thin(events, options.lanes, story, options.selected, options.highlight,
                        options.x_range, options.timezone)  # fmt: skip
@@ -105,9 +108,17 @@ def timeline_figure(
     # A status label may run into the right margin only below the legend that stands there.
     beside = lanes is not None and lanes.height > _legend_px(events, full, options) + 20
     margin = right - 12 if beside and options.width >= NARROW else 0
-    status = _status_rows(story.status, full, tz, axis, margin) if story and len(events) else []
+    status = (
+        _status_rows(story.status, full, tz, axis, margin, options.lang)
+        if story and len(events)
+        else []
+    )
     status_px = (max((r for *_, r in status), default=-1) + 1) * STATUS_ROW + 10
-    marks = _milestone_marks(milestones, full, tz, axis, (left, right)) if len(events) else []
+    marks = (
+        _milestone_marks(milestones, full, tz, axis, (left, right), options.lang)
+        if len(events)
+        else []
+    )
     above = sum(m["lines"] for m in marks)  # lines of milestone labels above the plot
     top = 50 + MILESTONE_LINE * above + 3 * len(marks) if marks else 50
     top += 20 if drawn.thinned else 0
@@ -139,7 +150,7 @@ def timeline_figure(
     )
     if lanes is None:
         fig.add_annotation(
-            text="No events match the filters",
+            text=tr("No events match the filters"),
             showarrow=False,
             x=0.5,
             y=0.5,
@@ -151,7 +162,7 @@ def timeline_figure(
     pos = lanes.pos
     cited_by = cited_by_map(full, links, events["id"] if drawn.thinned else None)
     relays = diffusion.relays_denial(events, links)
-    hover = np.array(hover_texts(events, tz, cited_by, relays), dtype=object)
+    hover = np.array(hover_texts(events, tz, cited_by, relays, options.lang), dtype=object)
     selected = set(options.selected)
     is_selected = events["id"].isin(selected).to_numpy()
     opacity = options.bright(events["id"])
@@ -162,7 +173,7 @@ def timeline_figure(
     if drawn.thinned:
         _density(fig, full, lanes, options, axis)
     dim = options.colour
-    groups = colour_groups(events, dim, reference=full)
+    groups = colour_groups(events, dim, reference=full, lang=options.lang)
     long = pos["long"].to_numpy()
     for name, colour, mask in groups:
         if not mask.any():
@@ -210,29 +221,29 @@ def timeline_figure(
             col=1,
         )
     for name, colour, _ in groups:
-        title = DIMENSION_LABELS[dim] if name == groups[0][0] else None
-        fig.add_trace(
-            go.Scatter(**legend_swatch(legend_text(name), colour, f"colour-{name}", title, dim)),
-            1,
-            1,
+        title = tr(DIMENSION_LABELS[dim]) if name == groups[0][0] else None
+        swatch = legend_swatch(
+            legend_text(name), colour, f"colour-{name}", title, dim, options.lang
         )
-    _interval_legend(fig, long.any())
+        fig.add_trace(go.Scatter(**swatch), 1, 1)
+    _interval_legend(fig, long.any(), tr)
     if dim != "stance":
-        _stance_legend(fig, full, bool(relays.any()))
+        _stance_legend(fig, full, bool(relays.any()), options.lang)
     if selected:
         fig.add_trace(selection_rings(pos[is_selected], theme.MARKER_SIZE), row=1, col=1)
     banded = False
     if story:
         _jumps(fig, story.crossings, events, pos, options)
         banded = _status_band(fig, status, axis)
-    counted = _cumulative(fig, full, tz, axis)
+    counted = _cumulative(fig, full, tz, axis, options.lang)
     _milestones(fig, marks, rows=(1, *((2,) if banded else ()), *((3,) if counted else ())))
     if drawn.thinned:
-        scale.add_note(fig, drawn.note("shading counts them all"), 8 + MILESTONE_LINE * above)
+        scale.add_note(fig, drawn.note(tr("shading counts them all"), options.lang),
+                       8 + MILESTONE_LINE * above)  # fmt: skip
 
     fig.update_yaxes(
         tickvals=lanes.centers,
-        ticktext=lane_names(options.lanes, lanes.values, options.width),
+        ticktext=lane_names(options.lanes, lanes.values, options.width, options.lang),
         range=[lanes.height, 0],
         showgrid=False,
         zeroline=False,
@@ -242,7 +253,7 @@ def timeline_figure(
     )
     fig.update_yaxes(
         tickvals=[status_px / 2],
-        ticktext=["Claim status"],
+        ticktext=[tr("Claim status")],
         range=[status_px, 0],
         showgrid=False,
         zeroline=False,
@@ -251,7 +262,7 @@ def timeline_figure(
         col=1,
     )
     fig.update_yaxes(
-        title_text="Appearances",
+        title_text=tr("Appearances"),
         title_font_size=theme.SMALL_SIZE,
         rangemode="tozero",
         fixedrange=True,
@@ -263,7 +274,8 @@ def timeline_figure(
     fig.update_xaxes(**axis.axis())
     fig.update_xaxes(showgrid=axis.kind == "calendar", gridcolor=theme.GRID, row=1, col=1)
     fig.update_xaxes(showgrid=False, row=2, col=1)
-    fig.update_xaxes(title_text=axis_title(axis, tz), gridcolor=theme.GRID, row=3, col=1)
+    fig.update_xaxes(title_text=axis_title(axis, tz, options.lang), gridcolor=theme.GRID, row=3,
+                     col=1)  # fmt: skip
     beneath = legend_beneath(fig, options.width)
     if beneath:  # the plot keeps its size; the figure grows by the legend's rows
         fig.update_layout(height=fig.layout.height + beneath,
@@ -277,7 +289,7 @@ LEGEND_ENTRY_PX = 23  # a legend line at the legend's font, with its gap (genero
 def _legend_px(events: pd.DataFrame, full: pd.DataFrame, options: Options) -> float:
     """About how far down the legend beside the plot reaches, in pixels from its top: its
     colour, stance, dates, crossings and count groups, a title each."""
-    colours = colour_groups(events, options.colour, reference=full)
+    colours = colour_groups(events, options.colour, reference=full, lang=options.lang)
     lines = sum(1 + name.count("\n") for name, _, _ in colours) + 1
     if options.colour != "stance":
         lines += full["stance"].nunique() + 2  # shapes, and a relayed denial
@@ -285,14 +297,15 @@ def _legend_px(events: pd.DataFrame, full: pd.DataFrame, options: Options) -> fl
     return lines * LEGEND_ENTRY_PX
 
 
-def axis_title(axis: TimeScale, tz: str) -> str:
+def axis_title(axis: TimeScale, tz: str, lang: str = "en") -> str:
     """The date axis's title, which says when the axis is not evenly spaced."""
+    tr = Translator(lang)
     if axis.kind == "compressed":
-        return f"Date ({esc(tz)}), compressed: ⋯ marks empty time left out"
-    return f"Date ({esc(tz)})"
+        return tr("Date ({tz}), compressed: ⋯ marks empty time left out", tz=esc(tz))
+    return tr("Date ({tz})", tz=esc(tz))
 
 
-def _interval_legend(fig: go.Figure, shown: bool) -> None:
+def _interval_legend(fig: go.Figure, shown: bool, tr: Translator) -> None:
     if not shown:
         return
     fig.add_trace(
@@ -302,9 +315,9 @@ def _interval_legend(fig: go.Figure, shown: bool) -> None:
             mode="lines",
             line={"color": theme.MUTED, "width": theme.INTERVAL_WIDTH},
             opacity=theme.INTERVAL_OPACITY,
-            name="date uncertain: could be<br>anywhere on the bar",
+            name=tr("date uncertain: could be<br>anywhere on the bar"),
             legendgroup="interval",
-            legendgrouptitle_text="Dates",
+            legendgrouptitle_text=tr("Dates"),
             hoverinfo="skip",
         ),
         row=1,
@@ -312,15 +325,19 @@ def _interval_legend(fig: go.Figure, shown: bool) -> None:
     )
 
 
-def _stance_legend(fig: go.Figure, events: pd.DataFrame, relayed: bool = False) -> None:
+def _stance_legend(
+    fig: go.Figure, events: pd.DataFrame, relayed: bool = False, lang: str = "en"
+) -> None:
     """Legend entries for marker shapes (stance), independent of colour; `relayed`: an entry
     for the open square of a denial relayed, not made."""
-    shapes = [(schema.label("stance", s), theme.STANCE_SYMBOLS[s]) for s in schema.STANCES
-              if (events["stance"] == s).any()]  # fmt: skip
+    tr = Translator(lang)
+    shapes = [(s, schema.label("stance", s, lang), theme.STANCE_SYMBOLS[s])
+              for s in schema.STANCES if (events["stance"] == s).any()]  # fmt: skip
     if relayed:
-        at = next((k + 1 for k, (name, _) in enumerate(shapes) if name == "Denies"), len(shapes))
-        shapes.insert(at, ("Relays a denial it cites", theme.RELAY_SYMBOL))
-    for name, symbol in shapes:
+        at = next((k + 1 for k, (s, *_) in enumerate(shapes) if s == "denies"), len(shapes))
+        shapes.insert(at, ("", tr("Relays a denial it cites"), theme.RELAY_SYMBOL))
+    title = tr("Stance (shape)")
+    for _, name, symbol in shapes:
         fig.add_trace(
             go.Scatter(
                 x=[None],
@@ -328,7 +345,7 @@ def _stance_legend(fig: go.Figure, events: pd.DataFrame, relayed: bool = False) 
                 mode="markers",
                 name=name,
                 legendgroup="stance",
-                legendgrouptitle_text="Stance (shape)",
+                legendgrouptitle_text=title,
                 marker={"symbol": symbol, "color": theme.MUTED, "size": theme.MARKER_SIZE - 1},
                 hoverinfo="skip",
             ),
@@ -355,7 +372,9 @@ def selection_rings(pos: pd.DataFrame, marker_size: float) -> go.Scatter:
     )
 
 
-def _cumulative(fig: go.Figure, events: pd.DataFrame, tz: str, axis: TimeScale) -> bool:
+def _cumulative(
+    fig: go.Figure, events: pd.DataFrame, tz: str, axis: TimeScale, lang: str = "en"
+) -> bool:
     """Claim-carrying appearances so far: surely (by each interval's end) and possibly (by start).
 
     Of many events, evenly spaced steps are drawn (scale.MAX_POINTS of each curve); the hover
@@ -363,15 +382,20 @@ def _cumulative(fig: go.Figure, events: pd.DataFrame, tz: str, axis: TimeScale) 
     claim = events[diffusion.carries_claim(events).to_numpy(dtype=bool)]
     if claim.empty:
         return False
+    tr = Translator(lang)
     step = scale.every(len(claim), scale.MAX_POINTS)
     count = step + 1
     for column, name, line, extra in (
-        ("date", "may have appeared", {"width": 1, "dash": "dot"}, {}),
-        ("date_end", "surely appeared", {"width": 2},
+        ("date", tr("may have appeared"), {"width": 1, "dash": "dot"}, {}),
+        ("date_end", tr("surely appeared"), {"width": 2},
          {"fill": "tonexty", "fillcolor": "rgba(0,114,178,0.12)"}),
     ):  # fmt: skip
         t = np.sort(wall_ns(claim[column], tz))[step]
-        when = pd.to_datetime(t).strftime("%-d %b %Y %H:%M").tolist()
+        at = pd.Series(pd.to_datetime(t))
+        hours = at.dt.strftime(" %H:%M")
+        days = format_intervals(at.dt.tz_localize("UTC"), at.dt.tz_localize("UTC"),
+                                pd.Series(["day"] * len(at)), lang=lang)  # fmt: skip
+        when = [d + h for d, h in zip(days, hours.tolist(), strict=True)]
         fig.add_trace(
             go.Scatter(
                 x=axis.values(t),
@@ -380,9 +404,9 @@ def _cumulative(fig: go.Figure, events: pd.DataFrame, tz: str, axis: TimeScale) 
                 line={"shape": "hv", "color": theme.OKABE_ITO[0], **line},
                 name=name,
                 legendgroup="count",
-                legendgrouptitle_text="Appearances so far" if column == "date" else None,
+                legendgrouptitle_text=tr("Appearances so far") if column == "date" else None,
                 text=when,  # lines only: the text shows in the hover, not on the chart
-                hovertemplate=f"%{{y}} {name} by %{{text}}<extra></extra>",
+                hovertemplate=tr("%{{y}} {what} by %{{text}}", what=name) + "<extra></extra>",
                 **extra,
             ),
             row=3,
@@ -407,6 +431,7 @@ def add_jump_rings(
     drawn = [c for c in crossings if c["kind"] in JUMP_KINDS]
     if not drawn:
         return
+    tr = Translator(options.lang)
     where = pd.Series(range(len(events)), index=events["id"].to_numpy())
     xs, ys, texts, ids = [], [], [], []
     for c in drawn:
@@ -418,12 +443,19 @@ def add_jump_rings(
             xs.append(pos["x"].iloc[i])
             ys.append(pos["y"].iloc[i])
             to = (
-                value_label("language", c["to"]) if c["kind"] == "language" else "independent media"
+                value_label("language", c["to"], options.lang)
+                if c["kind"] == "language"
+                else tr("independent media")
             )
-            tie = " (tie)" if len(c["events"]) > 1 else ""
+            tie = tr(" (tie)") if len(c["events"]) > 1 else ""
             texts.append(
-                f"<b>Jump</b>: first in {esc(to)}{tie}<br>{c['hops']} hop(s), "
-                f"{c['elapsed_hours']:,.0f} h after the first appearance"
+                tr("<b>Jump</b>: first in {to}{tie}", to=esc(to), tie=tie)
+                + "<br>"
+                + tr(
+                    "{hops} hop(s), {hours} h after the first appearance",
+                    hops=c["hops"],
+                    hours=tr.number(c["elapsed_hours"]),
+                )
             )
     trace = go.Scatter(
         x=xs,
@@ -436,9 +468,9 @@ def add_jump_rings(
             "line": {"width": 1.6},
             "opacity": options.bright(pd.Series(ids, dtype=object)),
         },
-        name="jump into a new language<br>or out of state media",
+        name=tr("jump into a new language<br>or out of state media"),
         legendgroup="jump",
-        legendgrouptitle_text="Crossings",
+        legendgrouptitle_text=tr("Crossings"),
         hovertext=texts,
         hovertemplate="%{hovertext}<extra></extra>",
     )
@@ -449,7 +481,12 @@ def add_jump_rings(
 
 
 def _status_rows(
-    status: list[dict], events: pd.DataFrame, tz: str, axis: TimeScale, room: float = 0.0
+    status: list[dict],
+    events: pd.DataFrame,
+    tz: str,
+    axis: TimeScale,
+    room: float = 0.0,
+    lang: str = "en",
 ) -> list:
     """Each status change as drawn: (change, start, sure, end (wall-clock ns), label, x of the
     label (pixels), its anchor, its row). Labels go in the first row where they overlap no
@@ -465,7 +502,7 @@ def _status_rows(
         x1 = int(wall_ns(pd.Series([status[i + 1]["date"]]), tz)[0]) if i + 1 < len(status) else end
         if x1 <= x0:
             continue
-        name = STATUS_LABELS.get(change["status"], change["status"])
+        name = Translator(lang)(STATUS_LABELS.get(change["status"], change["status"]))
         who = by_id.get(change["event"], "")
         text = f"<b>{esc(name)}</b> ({esc(who)})"
         w = text_px(name, theme.SMALL_SIZE, bold=True) + text_px(f" ({who})", theme.SMALL_SIZE) + 8
@@ -523,7 +560,8 @@ def _density(
     lo, hi = (int(t) for t in axis.time_of(np.array([0.0, axis.width])))
     code = pd.Categorical(events[options.lanes], categories=lanes.values).codes
     counts, edges = scale.density(events, code, len(lanes.values), options.timezone, (lo, hi))
-    labels = [esc(value_label(options.lanes, v)) for v in lanes.values]
+    labels = [esc(value_label(options.lanes, v, options.lang)) for v in lanes.values]
+    tr = Translator(options.lang)
     fig.add_trace(
         go.Heatmap(
             x=axis.values(edges),
@@ -533,8 +571,8 @@ def _density(
             colorscale=theme.DENSITY_SCALE,
             zmin=0,
             showscale=False,
-            name="events, counted",
-            hovertemplate="%{text}: %{z:,} events<extra></extra>",
+            name=tr("events, counted"),
+            hovertemplate=tr("%{{text}}: %{{z:,}} events") + "<extra></extra>",
         ),
         row=1,
         col=1,
@@ -547,19 +585,22 @@ def _milestone_marks(
     tz: str,
     axis: TimeScale,
     room: tuple[float, float],
+    lang: str = "en",
 ) -> list[dict]:
     """Each milestone's line and label, earliest first: where (x), what (text, escaped), which
     way it reads from the line, and in how many lines. A label reads rightwards from its line
     where it fits within the figure, else leftwards; too long for either side (a narrow
     figure), it wraps to the wider side, so it is never cut."""
     room_left, room_right = room
+    tr = Translator(lang)
     marks = []
     for m in sorted(milestones, key=lambda m: m.first.start):
         moment = int(wall_ns(pd.Series([m.first.start]), tz)[0])
         at = float(axis.px(np.array([moment]))[0])
-        what = describe_first(m.first, events, tz) + (" (tie)" if m.first.is_tie else "")
-        head = f"<b>{esc(m.label)}</b>: "
-        w = text_px(f"{m.label}: {what}", theme.SMALL_SIZE, bold=True) + 6
+        what = describe_first(m.first, events, tz, lang) + (tr(" (tie)") if m.first.is_tie else "")
+        label = tr(m.label)
+        head = f"<b>{esc(label)}</b>: "
+        w = text_px(f"{label}: {what}", theme.SMALL_SIZE, bold=True) + 6
         right_room = axis.width + room_right - at - 4
         left_room = at + room_left - 4
         if w <= right_room or (w > left_room and right_room >= left_room):

@@ -14,15 +14,16 @@ The same events and width give the same scale, so the two charts share their x f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from claimtrace.figures.textwidth import text_px
+from claimtrace.i18n import N_, Translator
 
 SCALES = ("auto", "calendar", "compressed")
-SCALE_LABELS = {"auto": "Automatic", "calendar": "Calendar", "compressed": "Compressed"}
+SCALE_LABELS = {"auto": N_("Automatic"), "calendar": N_("Calendar"), "compressed": N_("Compressed")}
 CROWDED = 0.8  # auto: compressed when this share of the events ...
 SMALL_PART = 0.25  # ... falls in at most this share of the span's bins
 MAX_BINS = 100
@@ -43,8 +44,13 @@ UNITS = (
     ("W-MON", "week"),
     ("MS", "month"),
 )
-NOUNS = {"1h": "hour", "3h": "3-hour period", "6h": "6-hour period", "12h": "half-day",
-         "1D": "day", "W-MON": "week", "MS": "month"}  # fmt: skip
+NOUNS = {"1h": N_("hour"), "3h": N_("3-hour period"), "6h": N_("6-hour period"),
+         "12h": N_("half-day"), "1D": N_("day"), "W-MON": N_("week"), "MS": N_("month")}  # fmt: skip
+
+
+UNIT_PLURALS = {"hour": N_("hours"), "3-hour period": N_("3-hour periods"),
+                "6-hour period": N_("6-hour periods"), "half-day": N_("half-days"),
+                "day": N_("days"), "week": N_("weeks"), "month": N_("months")}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,9 +62,8 @@ class Break:
     start: int
     end: int
 
-    @property
-    def label(self) -> str:
-        return f"⋯ {duration(self.end - self.start)} ⋯"
+    def label(self, lang: str = "en") -> str:
+        return f"⋯ {duration(self.end - self.start, lang)} ⋯"
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class TimeScale:
     breaks: tuple[Break, ...] = ()
     reason: str = ""
     counts: np.ndarray = field(default_factory=lambda: np.zeros(0))  # events per bin
+    lang: str = "en"  # the language of the tick labels and the caption (claimtrace.i18n)
 
     # -- mapping -----------------------------------------------------------------------------
     def px(self, t: np.ndarray) -> np.ndarray:
@@ -130,7 +136,11 @@ class TimeScale:
         if self.kind == "calendar":
             lo, hi = (int(t) for t in self.knots_t)
             far = lo + (hi - lo) * self.width / self.knots_x[-1]
-            return {"type": "date", "range": [pd.Timestamp(lo), pd.Timestamp(int(far))]}
+            settings = {"type": "date", "range": [pd.Timestamp(lo), pd.Timestamp(int(far))]}
+            if self.lang != "en":  # plotly names months in English only: the ticks are given
+                vals, texts = calendar_ticks(lo, int(far), self.width, self.lang)
+                settings.update(tickmode="array", tickvals=vals, ticktext=texts)
+            return settings
         vals, texts = self.ticks()
         return {
             "type": "linear",
@@ -157,15 +167,16 @@ class TimeScale:
         taken: list[tuple[float, float]] = []
         marks = []
         for b in self.breaks:
-            c, w = (b.x0 + b.x1) / 2, text_px(b.label, size) + 8
+            label = b.label(self.lang)
+            c, w = (b.x0 + b.x1) / 2, text_px(label, size) + 8
             if any(x0 < c + w / 2 and c - w / 2 < x1 for x0, x1 in taken):
                 continue  # the shaded band still shows the break; its length is in the caption
             taken.append((c - w / 2, c + w / 2))
-            marks.append((c, f"<span style='color:{BREAK_COLOUR}'>{b.label}</span>"))
+            marks.append((c, f"<span style='color:{BREAK_COLOUR}'>{label}</span>"))
         chosen = []
         for i in candidates:
             t = pd.Timestamp(int(self.edges[i]))
-            w = text_px(_tick_text(t, self.unit, None, None), size) + 8  # the longest form
+            w = text_px(_tick_text(t, self.unit, None, None, self.lang), size) + 8  # longest
             c = centres[i]
             if c - w / 2 < -30 or c + w / 2 > self.width + 30:
                 continue
@@ -176,7 +187,8 @@ class TimeScale:
         last_year, last_day = None, None
         for i in sorted(chosen):
             t = pd.Timestamp(int(self.edges[i]))
-            marks.append((float(centres[i]), _tick_text(t, self.unit, last_year, last_day)))
+            text = _tick_text(t, self.unit, last_year, last_day, self.lang)
+            marks.append((float(centres[i]), text))
             last_year, last_day = t.year, t.normalize()
         marks.sort()
         return [float(c) for c, _ in marks], [text for _, text in marks]
@@ -203,18 +215,27 @@ class TimeScale:
 
     def describe(self) -> str:
         """A sentence for the caption: which scale, and why."""
+        tr = Translator(self.lang)
+        reason = f" {self.reason}" if self.reason else ""
         if self.kind == "calendar":
-            return "Time: calendar (evenly spaced)." + (f" {self.reason}" if self.reason else "")
+            return tr("Time: calendar (evenly spaced).") + reason
         n = len(self.breaks)
         gaps = (
-            f"; {n} empty stretch{'es' if n != 1 else ''} collapsed, each marked ⋯ with its length"
+            tr.plural(n, "; {n} empty stretch collapsed, each marked ⋯ with its length",
+                      "; {n} empty stretches collapsed, each marked ⋯ with its length")
             if n
             else ""
-        )
+        )  # fmt: skip
+        noun = tr(NOUNS[self.unit])
         return (
-            f"Time: compressed — each {NOUNS[self.unit]} with events gets room by its number of"
-            f" events{gaps}; within {_a(NOUNS[self.unit])}, events in the order they appeared."
-            + (f" {self.reason}" if self.reason else "")
+            tr(
+                "Time: compressed — each {unit} with events gets room by its number of events"
+                "{gaps}; within {a_unit}, events in the order they appeared.",
+                unit=noun,
+                gaps=gaps,
+                a_unit=_a(noun),
+            )
+            + reason
         )
 
 
@@ -222,41 +243,73 @@ def _a(noun: str) -> str:
     return ("an " if noun[0] in "aeiouh" and not noun.startswith("half") else "a ") + noun
 
 
-def duration(ns: int) -> str:
+def duration(ns: int, lang: str = "en") -> str:
     """'17 days', '5 hours', '3 months', '2 years': how long a break is, in a person's unit."""
+    tr = Translator(lang)
     hours = ns / NS / 3600
     days = hours / 24
     if hours < 48:
-        n, unit = round(hours), "hour"
-    elif days < 60:
-        n, unit = round(days), "day"
-    elif days < 730:
-        n, unit = round(days / 30.44), "month"
-    else:
-        n, unit = round(days / 365.25), "year"
-    return f"{n} {unit}{'s' if n != 1 else ''}"
+        return tr.plural(round(hours), "{n} hour", "{n} hours")
+    if days < 60:
+        return tr.plural(round(days), "{n} day", "{n} days")
+    if days < 730:
+        return tr.plural(round(days / 30.44), "{n} month", "{n} months")
+    return tr.plural(round(days / 365.25), "{n} year", "{n} years")
 
 
-def _tick_text(t: pd.Timestamp, unit: str, last_year, last_day) -> str:
+def _tick_text(t: pd.Timestamp, unit: str, last_year, last_day, lang: str = "en") -> str:
+    de = lang != "en"
+    month = Translator(lang).month_name
+
+    def day(x: pd.Timestamp) -> str:  # "5 Aug", "5. Aug."
+        return f"{x.day}. {month(x)}" if de else f"{x.day} {x:%b}"
+
     if unit == "W-MON":
         end = t + pd.Timedelta(days=6)
-        text = (
-            f"{t.day}–{end.day} {end:%b}"
-            if t.month == end.month
-            else (f"{t.day} {t:%b}–{end.day} {end:%b}")
-        )
+        if t.month == end.month:
+            text = f"{t.day}.–{day(end)}" if de else f"{t.day}–{end.day} {end:%b}"
+        else:
+            text = f"{day(t)}–{day(end)}"
         return f"{text} {end.year}" if last_year != end.year else text
     if unit.endswith("h"):
         if t.hour == 0 and t.minute == 0:  # a day's first bin: the day says it
-            return f"{t.day} {t:%b}" + (f" {t.year}" if last_year != t.year else "")
+            return day(t) + (f" {t.year}" if last_year != t.year else "")
         text = f"{t:%H:%M}"
         if last_day is None or t.normalize() != last_day:
-            text = f"{t.day} {t:%b} {text}"
+            text = f"{day(t)} {text}"
         return text
     if unit == "MS":
-        return f"{t:%b %Y}" if last_year != t.year else f"{t:%b}"
-    text = f"{t.day} {t:%b}"
+        return f"{month(t)} {t.year}" if last_year != t.year else month(t)
+    text = day(t)
     return f"{text} {t.year}" if last_year != t.year else text
+
+
+# A calendar axis's tick steps, finest first: (pandas frequency, about how long, label unit).
+CALENDAR_STEPS = (("1h", 1, "1h"), ("3h", 3, "1h"), ("6h", 6, "1h"), ("12h", 12, "1h"),
+                  ("1D", 24, "1D"), ("2D", 48, "1D"), ("7D", 168, "1D"), ("14D", 336, "1D"),
+                  ("MS", 730, "MS"), ("QS", 2190, "MS"), ("YS", 8766, "MS"))  # fmt: skip
+TICK_GAP = 90  # pixels between a calendar axis's ticks, at least
+
+
+def calendar_ticks(lo: int, hi: int, width: float, lang: str) -> tuple[list, list[str]]:
+    """Ticks of a calendar axis from `lo` to `hi` (wall-clock ns) with month names in `lang`
+    (plotly's own ticks are English): the finest step whose labels stand TICK_GAP px apart."""
+    span_h = max(hi - lo, 1) / NS / 3600
+    freq, _, unit = next(
+        (step for step in CALENDAR_STEPS if width * step[1] / span_h >= TICK_GAP),
+        CALENDAR_STEPS[-1],
+    )
+    first = pd.Timestamp(lo)
+    if freq.endswith("h"):
+        first = first.ceil(freq)
+    elif freq.endswith("D"):
+        first = first.ceil("D")
+    times = pd.date_range(first, pd.Timestamp(hi), freq=freq)
+    texts, last_year, last_day = [], None, None
+    for t in times:
+        texts.append(_tick_text(t, unit, last_year, last_day, lang))
+        last_year, last_day = t.year, t.normalize()
+    return list(times), texts
 
 
 def _bins(lo: int, hi: int) -> tuple[np.ndarray, str]:
@@ -284,7 +337,7 @@ def _bins(lo: int, hi: int) -> tuple[np.ndarray, str]:
     return edges.as_unit("ns").asi8.astype(np.int64), "MS"
 
 
-def crowded(start: np.ndarray) -> tuple[bool, str]:
+def crowded(start: np.ndarray, lang: str = "en") -> tuple[bool, str]:
     """Whether most events crowd into a small part of their span (the automatic choice)."""
     start = np.asarray(start, np.int64)
     if len(start) < 5 or start.max() == start.min():
@@ -296,9 +349,14 @@ def crowded(start: np.ndarray) -> tuple[bool, str]:
     need = int(np.searchsorted(np.cumsum(ranked), CROWDED * len(start)) + 1)
     share = need / max(len(counts), 1)
     if share <= SMALL_PART:
-        return True, (
-            f"Chosen because {CROWDED:.0%} of the events fall in {need} of the {len(counts)} "
-            f"{unit}s of the span."
+        tr = Translator(lang)
+        return True, tr(
+            "Chosen because {share} of the events fall in {need} of the {bins} {units} of the "
+            "span.",
+            share=tr.percent(CROWDED),
+            need=need,
+            bins=len(counts),
+            units=tr(UNIT_PLURALS[unit]),
         )
     return False, ""
 
@@ -309,6 +367,7 @@ def make(
     width: float,
     choice: str = "auto",
     bounds: tuple[int, int] | None = None,
+    lang: str = "en",
 ) -> TimeScale:
     """The scale for events starting at `start` and ending at `end` (wall-clock ns), laid out
     for a plot `width` pixels wide; `bounds` (wall-clock ns) is the zoom, else the events'
@@ -324,11 +383,13 @@ def make(
     reason = ""
     kind = choice
     if choice == "auto":
-        squeezed, reason = crowded(start[keep])
+        squeezed, reason = crowded(start[keep], lang)
         kind = "compressed" if squeezed else "calendar"
     if kind == "calendar":
-        return _calendar(lo, hi, width, bounds is not None, reason)
-    return _compressed(start[keep], lo, hi, width, reason)
+        made = _calendar(lo, hi, width, bounds is not None, reason)
+    else:
+        made = _compressed(start[keep], lo, hi, width, reason)
+    return replace(made, lang=lang)
 
 
 def _calendar(lo: int, hi: int, width: float, zoomed: bool, reason: str) -> TimeScale:

@@ -50,10 +50,11 @@ def test_placeholders_and_plural_forms_match(key):
     if isinstance(key, tuple):
         assert isinstance(german, tuple) and len(german) == 2
         for english, form in zip(key, german, strict=True):
-            assert _fields(form) == _fields(english), (english, form)
+            assert _fields(form) <= _fields(english), (english, form)
     else:
+        # A translation may leave out a field its grammar does not need, never add one.
         assert isinstance(german, str)
-        assert _fields(german) == _fields(key), (key, german)
+        assert _fields(german) <= _fields(key), (key, german)
 
 
 def test_swiss_german_writes_ss():
@@ -90,5 +91,6 @@ def test_the_browser_language_chooses_the_interface(tag, lang):
 
 def test_plural_forms_follow_the_count():
     tr = Translator("de")
-    assert tr.plural(1, "{n} event", "{n} events") == "1 Ereignis"
-    assert tr.plural(2_000, "{n} event", "{n} events") == "2.000 Ereignisse"
+    assert tr.plural(1, "{n} day", "{n} days") == "1 Tag"
+    assert tr.plural(2_000, "{n} day", "{n} days") == "2.000 Tage"
+    assert Translator("en").plural(2_000, "{n} day", "{n} days") == "2,000 days"
