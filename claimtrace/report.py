@@ -26,6 +26,7 @@ from claimtrace.figures.timeline import timeline_figure
 from claimtrace.filters import Filters, View
 from claimtrace.i18n import N_, Translator
 from claimtrace.model import Case
+from claimtrace.wording import Hop
 
 VIEWS = ("timeline", "network", "both")
 # Layout pixels (CSS px); the PNG has scale times as many. A4 is 297 x 210 mm at 96 px per inch,
@@ -116,7 +117,12 @@ def provenance(
 
 
 def figures_for(
-    view: View, options: Options, which: str, now: str = "", basis: pd.DataFrame | None = None
+    view: View,
+    options: Options,
+    which: str,
+    now: str = "",
+    basis: pd.DataFrame | None = None,
+    drifts: Sequence[Hop] = (),
 ) -> list[go.Figure]:
     """The page's figures for `which` (timeline, network or both), from the page's builders;
     `now` is the time slider's instant (Filters.now), as the page passes it, and `basis` the
@@ -129,7 +135,9 @@ def figures_for(
         out.append(timeline_figure(view.events, view.links, options, story, basis=basis))
     if which in ("network", "both"):
         out.append(
-            network_figure(view.events, view.links, view.externals, options, story, basis=basis)
+            network_figure(
+                view.events, view.links, view.externals, options, story, basis=basis, drifts=drifts
+            )
         )
     return out
 

@@ -37,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from claimtrace import diffusion
+from claimtrace.i18n import N_, Translator
 from claimtrace.model import Case
 
 __all__ = [
@@ -62,6 +63,26 @@ DRIFT_KINDS = (
     "term_changed",
     "attribution_dropped",
 )
+# How each kind of drift is named to a reader (translated where shown, claimtrace.i18n).
+DRIFT_NAMES = {
+    "hedge_dropped": N_("hedge dropped"),
+    "hedge_added": N_("hedge added"),
+    "number_changed": N_("number changed"),
+    "term_changed": N_("word changed"),
+    "attribution_dropped": N_("attribution dropped"),
+}
+
+
+def hardens(drift: Drift) -> bool:
+    """Whether a drift makes the claim sound surer or bigger on the way: a hedge dropped, a
+    number changed into another (not merely left out), a key word changed. These are the
+    drifts the network marks on the link (a dropped attribution is marked on the citing event
+    already: diffusion's attribution decay; a hedge added softens)."""
+    if drift.kind == "number_changed":
+        return bool(drift.before and drift.after)
+    return drift.kind in ("hedge_dropped", "term_changed")
+
+
 # A headline or quote is a sentence or two; a longer cell is compared by its first words only,
 # so that one pasted article cannot make the summary slow (difflib is quadratic at worst).
 MAX_WORDS = 300
@@ -608,3 +629,11 @@ def summary_block(case: Case, found: list[Hop] | None = None) -> dict:
 # Read once, when the module is imported: the package's own tables, the same for every user.
 HEDGE_TABLE = _hedge_table()
 TERM_INDEX = _term_index()
+
+
+def describe_drift(drift: Drift, lang: str = "en") -> str:
+    """'hedge dropped: “reportedly”', 'number changed: “100,000” → “100k”' (in `lang`)."""
+    name = Translator(lang)(DRIFT_NAMES.get(drift.kind, drift.kind.replace("_", " ")))
+    if drift.before and drift.after:
+        return f"{name}: “{drift.before}” → “{drift.after}”"
+    return f"{name}: “{drift.before or drift.after}”"

@@ -6,6 +6,7 @@ External sources (cited, but not in the data) sit in a lane of their own at the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,7 @@ from claimtrace.figures.timeline import (
 )
 from claimtrace.figures.timescale import TimeScale
 from claimtrace.i18n import ENGLISH, N_, Translator
+from claimtrace.wording import Hop, describe_drift, hardens
 
 EXTERNAL_LANE = N_("Cited, not in the data")
 LABEL_BUDGET = 80  # events given room for their label in the layout; more get it if it fits
@@ -166,8 +168,12 @@ def network_figure(
     story: Story | None = None,
     title: str = "",
     basis: pd.DataFrame | None = None,
+    drifts: Sequence[Hop] = (),
 ) -> go.Figure:
     """The diffusion network figure. The same builder serves the page and every export.
+
+    `drifts` (wording.drifts of the case) marks each documented link whose wording drifted
+    (a hedge dropped or added, a number or a key word changed) at its middle, with what changed.
 
     Links of kind "inferred" are drawn dashed and lighter; `story` adds the jump rings. Above
     scale.MAX_POINTS events only a part is drawn (scale.thin), with the links among them, and a
@@ -227,6 +233,7 @@ def network_figure(
     labels = _place_labels(events, externals, pos, routes, axis, plot_h, order, options, jumps)
     cut = placement.knock_out(*routes, [b for b in labels.boxes if b is not None])
     _edges(fig, visible, cut, routes, axis, bright, total, tr)
+    _drift_marks(fig, visible, routes, axis, drifts, events, options)
     _nodes(fig, events, every_link, pos, options, full if drawn.thinned else None)
     if story:
         add_jump_rings(fig, story.crossings, events, pos.loc[events["id"]].reset_index(), options)
@@ -440,6 +447,65 @@ def _decay_marks(
             legendgroup="decay",
             legendgrouptitle_text=tr("Attribution"),
             hoverinfo="skip",
+        )
+    )
+
+
+def _drift_marks(
+    fig: go.Figure,
+    links: pd.DataFrame,
+    whole: tuple[list, list],
+    axis: TimeScale,
+    drifts: Sequence[Hop],
+    events: pd.DataFrame,
+    options: Options,
+) -> None:
+    """A small open diamond halfway along each documented link whose wording hardened (a hedge
+    dropped, a number or a key word changed: wording.hardens); its hover names the drifts
+    ('hedge dropped: “reportedly”'). Faded like the links when others are picked."""
+    named = {(h.source, h.target): [d for d in h.drifts if hardens(d)] for h in drifts}
+    if not any(named.values()) or links.empty:
+        return
+    tr = Translator(options.lang)
+    outlet = dict(zip(events["id"], events["outlet"], strict=True))
+    keep = set(options.highlight) | set(options.selected)
+    xs, ys, texts, opacity = [], [], [], []
+    wx, wy = whole
+    pairs = zip(links["source"].tolist(), links["target"].tolist(), links["kind"].tolist(),
+                strict=True)  # fmt: skip
+    for i, (source, target, kind) in enumerate(pairs):
+        found = named.get((source, target))
+        if kind != "documented" or not found:
+            continue
+        x, y = wx[i], wy[i]
+        xs.append(x[len(x) // 2])
+        ys.append(y[len(y) // 2])
+        hop = f"{esc(short(outlet.get(source, source), 40))} → {esc(short(outlet.get(target, target), 40))}"
+        said = "<br>".join(esc(describe_drift(d, options.lang)) for d in found)
+        texts.append(f"<b>{tr('Wording hardened')}</b>: {hop}<br>{said}")
+        bright = not keep or (source in keep and target in keep)
+        opacity.append(1.0 if bright else theme.FADED_OPACITY)
+    if not xs:
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=axis.axis_x(np.array(xs, float)),
+            y=ys,
+            mode="markers",
+            marker={
+                "symbol": "diamond-wide",
+                "size": 11,
+                "color": "#ffffff",
+                "line": {"width": 1.6, "color": theme.JUMP_COLOUR},
+                "opacity": opacity,
+            },
+            name=tr(
+                "wording hardened on this link<br>(hedge dropped, number<br>or key word changed)"
+            ),
+            legendgroup="wording",
+            legendgrouptitle_text=tr("Wording"),
+            hovertext=texts,
+            hovertemplate="%{hovertext}<extra></extra>",
         )
     )
 

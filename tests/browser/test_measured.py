@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page
 
-from claimtrace import analysis, report
+from claimtrace import analysis, report, wording
 from claimtrace.figures.common import Options
 from claimtrace.filters import Filters, apply
 from claimtrace.inference import infer_links
@@ -66,7 +66,7 @@ def _view(name: str):
     if name == "bundled-focus":
         case = load_path(BUNDLED)
         return case, apply(case, Filters(*case.meta.focus))
-    if name == "bundled-page":  # as the page opens: the focus, with inferred links shown
+    if name in ("bundled-page", "bundled-page-de"):  # as the page opens, with inferred links
         case = load_path(BUNDLED)
         inferred = infer_links(case.events, case.links, max_per_event=1, min_confidence=0.25)
         links = pd.concat([case.links, inferred], ignore_index=True)
@@ -89,6 +89,7 @@ def _view(name: str):
 CASES = (
     "bundled-focus",
     "bundled-page",
+    "bundled-page-de",  # the same in German: longer words, other dates
     "bundled-all",
     "german-upload",
     "burst-200-in-a-day",
@@ -100,8 +101,11 @@ CASES = (
 def drawn(request, blank: Page) -> dict:
     """Both default figures of a case at the page's width, measured as Chromium draws them."""
     case, view = _view(request.param)
-    options = Options(timezone=case.meta.timezone)
-    timeline, network = report.figures_for(view, options, "both")
+    lang = "de" if request.param.endswith("-de") else "en"
+    options = Options(timezone=case.meta.timezone, lang=lang)
+    # As the page draws them: the wording marks on the network.
+    drifts = wording.drifts(case) if request.param.startswith("bundled-page") else ()
+    timeline, network = report.figures_for(view, options, "both", drifts=drifts)
     out = {"case": request.param, "network_meta": network.layout.meta}
     for name, fig in (("timeline", timeline), ("network", network)):
         svg = figure_svg(fig, options.width, int(fig.layout.height))
@@ -138,7 +142,7 @@ def test_the_network_names_the_story_and_says_what_it_left_unnamed(drawn: dict) 
     labelled = {t["text"] for t in drawn["network"]["texts"] if t["group"] == "point-label"}
     if drawn["case"] == "german-upload":  # every name in full: "Faktencheck Österreich", not "…Ö…"
         assert "Faktencheck Österreich" in labelled and meta["unlabelled"] == 0
-    if drawn["case"] in ("bundled-focus", "bundled-page"):
+    if drawn["case"] in ("bundled-focus", "bundled-page", "bundled-page-de"):
         # The chain a reader must be able to trace, by name, in the default view.
         for name in ("Regnum", "Russian state TV (Igor Korotchenko)", "Daily Mail",
                      "New York Post", "Russian Foreign Ministry", "TASS", "Rappler",

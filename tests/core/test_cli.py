@@ -300,3 +300,29 @@ def test_import_unreadable_exits_two(tmp_path, capsys, argv, message):
     assert main(["import", *argv, "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "absent"),
+    [
+        ("de", ["Erstes Auftreten", "Erstmals auf Englisch", "Staatsfernsehen", "Exportiert",
+                "5. Aug.", "Russisch"], ["First appearance", "Exported", "5 Aug"]),
+        ("de-CH", ["Erstes Auftreten", "Exportiert", "5. Aug."], ["Exported"]),
+        ("en", ["First appearance", "State TV", "Exported"], ["Erstes Auftreten"]),
+    ],
+)  # fmt: skip
+def test_render_in_a_language(tmp_path, lang, words, absent):
+    out_dir = tmp_path / "out"
+    out = run("render", str(BUNDLED), "--lang", lang, "--out", str(out_dir), "--format", "html")
+    assert out.returncode == 0, out.stderr
+    (written,) = out.stdout.splitlines()
+    page = Path(written).read_text(encoding="utf-8")
+    assert f'<html lang="{lang}">' in page
+
+    def shown(word: str) -> bool:  # as text, or as the figures' JSON writes it (\u00df)
+        return word in page or json.dumps(word)[1:-1] in page
+
+    for word in words:
+        assert shown(word), word
+    for word in absent:
+        assert not shown(word), word
