@@ -213,3 +213,54 @@ def test_a_relayed_denial_has_its_own_shape_legend_and_hover(case):
     assert symbol["tass-0811"] == theme.RELAY_SYMBOL and symbol["mfa-0811"] == "square"
     assert "relays a denial it cites" in hover["tass-0811"]
     assert "relays" not in hover["mfa-0811"]
+
+
+# --- the wording marks and the figures' language ------------------------------------------------
+
+
+def test_the_network_marks_the_links_whose_wording_hardened(case):
+    from claimtrace import wording
+
+    drifts = wording.drifts(case)
+    fig = network_figure(case.events, case.links, case.external_sources, Options(), None,
+                         drifts=drifts)  # fmt: skip
+    (marks,) = [t for t in fig.data if t.legendgroup == "wording"]
+    hardened = {(h.source, h.target) for h in drifts if any(map(wording.hardens, h.drifts))}
+    documented = set(zip(case.links["source"], case.links["target"], strict=True))
+    assert len(marks.x) == len(hardened & documented) > 5
+    assert any("hedge dropped" in t for t in marks.hovertext)
+    assert any("“volunteers” → “soldiers”" in t for t in marks.hovertext)
+    plain = network_figure(case.events, case.links, case.external_sources, Options())
+    assert not [t for t in plain.data if t.legendgroup == "wording"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "before", "after", "marked"),
+    [
+        ("hedge_dropped", "reportedly", "", True),
+        ("hedge_added", "", "reportedly", False),
+        ("number_changed", "up to 100,000", "100,000", True),
+        ("number_changed", "100,000", "", False),  # only left out
+        ("term_changed", "volunteers", "troops", True),
+        ("attribution_dropped", "Regnum", "Daily Mail", False),  # marked on the event instead
+    ],
+)
+def test_which_drifts_harden_the_claim(kind, before, after, marked):
+    from claimtrace.wording import Drift, hardens
+
+    assert hardens(Drift(kind, before, after)) is marked
+
+
+def test_the_figures_in_german(case):
+    story = analysis.story(case.events, case.links)
+    options = Options(lang="de")
+    timeline = timeline_figure(case.events, case.links, options, story)
+    network = network_figure(case.events, case.links, case.external_sources, options, story)
+    parts = [json.loads(timeline.to_json()), json.loads(network.to_json())]
+    text = json.dumps(parts, ensure_ascii=False)
+    for german in ("Staatsfernsehen", "Stand der Behauptung", "Erstes Auftreten", "Datum (UTC)",
+                   "Haltung (Form)", "belegte Verbindung (zitiert)", "Russisch", "Aug."):  # fmt: skip
+        assert german in text, german
+    for english in ("Wire service", "Digital outlet", "Claim status", "First appearance", "Stance (shape)",
+                    "documented link", "Russian\"", "Date (UTC)"):  # fmt: skip
+        assert english not in text, english
