@@ -16,7 +16,7 @@ from components.casestore import show_flash
 from components.charts import highlighted, render_details, render_network, render_timeline
 from components.export_panel import render_chart_download, render_export_panel
 from components.header import render_key_figures, render_title
-from components.lang import render_switch, tr
+from components.lang import current, render_switch, tr
 from components.mapping_panel import missing_required, render_mapping
 from components.share import render_share_link
 from components.sidebar import render_case_picker, render_display, render_filters, render_inferred
@@ -75,9 +75,9 @@ links = case.links
 if inferred.show:
     with st.spinner(tr("Inferring likely sources…")):
         links, left_out = loading.links_with_inferred(
-            choice.key, case, inferred.per_event, inferred.min_confidence
+            choice.key, case, inferred.per_event, inferred.min_confidence, current()
         )
-    st.sidebar.caption(md(left_out))
+    st.sidebar.caption(md(left_out.sentence(current())))
 view = apply(case, filters, links)  # the whole filtered case, whatever the time slider says
 documented = documented_only(view)
 story = analysis.story(view.events, documented.links)
@@ -110,7 +110,14 @@ def explore() -> None:
     timeline = render_timeline(now_view, shown, now_story, choice.key, content, view.events)
     render_chart_download(case, now_view, moment, shown, inferred.show, "timeline", view.events)
     network = render_network(
-        now_view, shown, now_story, choice.key, inferred.show, content, view.events
+        now_view,
+        shown,
+        now_story,
+        choice.key,
+        inferred.show,
+        content,
+        view.events,
+        wording_hops(choice.key, case),
     )
     if network is not None:
         render_chart_download(case, now_view, moment, shown, inferred.show, "network", view.events)

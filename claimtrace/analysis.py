@@ -99,8 +99,9 @@ def elapsed_range(earlier: First, later: First) -> tuple[pd.Timedelta, pd.Timede
     return least, most
 
 
-def format_elapsed(least: pd.Timedelta, most: pd.Timedelta) -> str:
-    """'2–4 days', 'about 5 hours', 'under a day'."""
+def format_elapsed(least: pd.Timedelta, most: pd.Timedelta, lang: str = "en") -> str:
+    """'2–4 days', 'up to 5 hours', '3 hours – 2 days' (in `lang`)."""
+    tr = Translator(lang)
 
     def unit(td: pd.Timedelta) -> tuple[float, str]:
         hours = td.total_seconds() / 3600
@@ -110,16 +111,18 @@ def format_elapsed(least: pd.Timedelta, most: pd.Timedelta) -> str:
 
     if least <= pd.Timedelta(0):
         hi, hi_unit = unit(most)
-        return f"up to {round(hi)} {hi_unit}"
+        if hi_unit == "days":
+            return tr("up to {n} days", n=round(hi))
+        return tr("up to {n} hours", n=round(hi))
     lo, lo_unit = unit(least)
     hi, hi_unit = unit(most)
     if lo_unit == hi_unit == "days":
         a, b = round(lo), round(hi)
-        return f"{a} days" if a == b else f"{a}–{b} days"
+        return tr("{n} days", n=a) if a == b else tr("{a}–{b} days", a=a, b=b)
     if hi_unit == "hours":
         a, b = round(lo), round(hi)
-        return f"{a} hours" if a == b else f"{a}–{b} hours"
-    return f"{round(lo)} hours – {round(hi / 24 if hi_unit == 'hours' else hi)} days"
+        return tr("{n} hours", n=a) if a == b else tr("{a}–{b} hours", a=a, b=b)
+    return tr("{a} hours – {b} days", a=round(lo), b=round(hi))
 
 
 def key_figures(

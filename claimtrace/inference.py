@@ -79,7 +79,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from claimtrace import schema
 from claimtrace.diffusion import LINK_COLUMNS, carries_claim, empty_links
+from claimtrace.i18n import Translator
 from claimtrace.schema import OUTLET_TYPES
 
 __all__ = ["FLOOR", "InferenceReport", "infer_links", "inference_report"]
@@ -286,36 +288,38 @@ def _transition_counts(events: pd.DataFrame, links: pd.DataFrame) -> np.ndarray:
 # --- reasons -----------------------------------------------------------------------------------
 
 
-def _plural(n: int, unit: str) -> str:
-    return f"{n} {unit}{'s' if n != 1 else ''}"
-
-
-def lag_phrase(start_diff_h: float, lag_h: float, widest_h: float) -> str:
+def lag_phrase(
+    start_diff_h: float, lag_h: float, widest_h: float, lang: str = "en", earlier: bool = True
+) -> str:
     """The lag as a person says it: "same day", "dates overlap", "4 minutes earlier",
-    "3 hours earlier", "2 days earlier", "5 weeks earlier", "3 years earlier"."""
+    "3 hours earlier", "2 days earlier", "5 weeks earlier", "3 years earlier" (in `lang`;
+    `earlier`=False: the length only, "9 days")."""
+    tr = Translator(lang)
     if lag_h <= 0:
         if widest_h > 24:
-            return "dates overlap"
+            return tr("dates overlap")
         if start_diff_h <= 0:
-            return "same time"
+            return tr("same time")
         lag_h = start_diff_h  # two moments of the same day: say how far apart
         if lag_h >= 24:
-            return "same day"
+            return tr("same day")
     minutes = lag_h * 60
     if minutes < 1:
-        return "under a minute earlier"
-    if minutes < 54.5:  # 59 minutes is "1 hour" to a reader
-        return _plural(round(minutes), "minute") + " earlier"
-    if lag_h < 47.5:
-        return _plural(max(1, round(lag_h)), "hour") + " earlier"
+        return tr("under a minute earlier") if earlier else tr("under a minute")
     days = lag_h / 24
-    if days < 13.5:
-        return _plural(round(days), "day") + " earlier"
-    if days < 60:
-        return _plural(round(days / 7), "week") + " earlier"
-    if days < 700:
-        return _plural(round(days / 30.44), "month") + " earlier"
-    return _plural(round(days / 365.25), "year") + " earlier"
+    if minutes < 54.5:  # 59 minutes is "1 hour" to a reader
+        length = tr.plural(round(minutes), "{n} minute", "{n} minutes")
+    elif lag_h < 47.5:
+        length = tr.plural(max(1, round(lag_h)), "{n} hour", "{n} hours")
+    elif days < 13.5:
+        length = tr.plural(round(days), "{n} day", "{n} days")
+    elif days < 60:
+        length = tr.plural(round(days / 7), "{n} week", "{n} weeks")
+    elif days < 700:
+        length = tr.plural(round(days / 30.44), "{n} month", "{n} months")
+    else:
+        length = tr.plural(round(days / 365.25), "{n} year", "{n} years")
+    return tr("{length} earlier", length=length) if earlier else length
 
 
 _TOKEN = re.compile(r"\w+(?:[.,'’]\w+)*")
@@ -327,7 +331,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return [(m.group(), _fold(m.group())) for m in _TOKEN.finditer(text)]
 
 
-def shared_phrase(source: str, target: str) -> str:
+def shared_phrase(source: str, target: str, lang: str = "en") -> str:
     """What two headlines both say, for a reason: "both say '100,000 volunteers'", "same
     headline", or "" when they share no word that is not a stopword. The longest run of words
     the two have in common (case and accents folded), in the target's writing; stopwords count
@@ -336,8 +340,9 @@ def shared_phrase(source: str, target: str) -> str:
     if not a or not b:
         return ""
     fa, fb = [w for _, w in a], [w for _, w in b]
+    tr = Translator(lang)
     if fa == fb:
-        return "same headline"
+        return tr("same headline")
     best_len, best_end = 0, 0
     previous = [0] * (len(fb) + 1)
     for i in range(1, len(fa) + 1):
@@ -360,9 +365,9 @@ def shared_phrase(source: str, target: str) -> str:
         run = run[:-1]
     words = [w for w, _ in run]
     if best_len == len(fa) == len(fb):
-        return "same headline"
+        return tr("same headline")
     text = " ".join(words[:_PHRASE_WORDS]) + (" …" if len(words) > _PHRASE_WORDS else "")
-    return f"both say '{text}'"
+    return tr("both say '{text}'", text=text)
 
 
 def _reason(
@@ -372,22 +377,28 @@ def _reason(
     phrase: str,
     origin: bool,
     transition: tuple[str, str, int, float],
+    lang: str = "en",
 ) -> str:
     """One line from the strongest factors: time always, then the favourable ones."""
+    tr = Translator(lang)
     head = time
-    same = [f"same language ({language})"] if language else []
+    same = [tr("same language ({language})", language=language)] if language else []
     if country:
-        same.append(f"same country ({country})")
+        same.append(tr("same country ({country})", country=country))
     if same:
         head += ", " + ", ".join(same)
     parts = [head]
     if phrase:
         parts.append(phrase)
     if origin:
-        parts.append("the claim's origin")
+        parts.append(tr("the claim's origin"))
     source_type, target_type, seen, log_factor = transition
+    if lang != "en":  # English keeps the vocabulary's own words, as in the file
+        source_type = schema.label("outlet_type", source_type, lang)
+        target_type = schema.label("outlet_type", target_type, lang)
     if seen and log_factor > 0:
-        parts.append(f"{source_type} → {target_type} seen {seen}× in documented links")
+        parts.append(tr("{source} → {target} seen {n}× in documented links", source=source_type,
+                        target=target_type, n=seen))  # fmt: skip
     return "; ".join(parts)
 
 
@@ -672,34 +683,46 @@ class InferenceReport:
             "sentence": self.sentence(),
         }
 
-    def sentence(self) -> str:
+    def sentence(self, lang: str = "en") -> str:
         """ "12 sources inferred for 10 of 14 events; 5 candidates below the floor of 5 % (2 of
         them more than 9 days earlier, too long a gap); 3 events with stance originates left
-        without one." — what the page and the exports say under the links."""
+        without one." — what the page and the exports say under the links (in `lang`)."""
+        tr = Translator(lang)
         parts = [
-            f"{_plural(len(self.links), 'source')} inferred for {self.with_source} of "
-            f"{_plural(self.targets, 'event')} that name none"
-        ]
+            tr.plural(len(self.links), "{n} source inferred for {k} of {m} that name none",
+                      "{n} sources inferred for {k} of {m} that name none",
+                      k=self.with_source,
+                      m=tr.plural(self.targets, "{n} event", "{n} events"))
+        ]  # fmt: skip
         if self.below_floor:
             parts.append(
-                f"{_plural(self.below_floor, 'candidate')} below the floor of {self.floor:.0%}"
-            )
+                tr.plural(self.below_floor, "{n} candidate below the floor of {share}",
+                          "{n} candidates below the floor of {share}",
+                          share=tr.percent(self.floor))
+            )  # fmt: skip
         if self.beyond_gap:
-            gap = lag_phrase(self.max_gap_hours, self.max_gap_hours, 0).replace(" earlier", "")
+            gap = lag_phrase(self.max_gap_hours, self.max_gap_hours, 0, lang, earlier=False)
             parts.append(
-                f"{_plural(self.beyond_gap, 'candidate')} more than {gap} earlier, too long a "
-                "gap to propose"
-            )
+                tr.plural(self.beyond_gap,
+                          "{n} candidate more than {gap} earlier, too long a gap to propose",
+                          "{n} candidates more than {gap} earlier, too long a gap to propose",
+                          gap=gap)
+            )  # fmt: skip
         if self.below_minimum:
             parts.append(
-                f"{_plural(self.below_minimum, 'candidate')} below the minimum confidence of "
-                f"{self.min_confidence:.0%}"
-            )
+                tr.plural(self.below_minimum,
+                          "{n} candidate below the minimum confidence of {share}",
+                          "{n} candidates below the minimum confidence of {share}",
+                          share=tr.percent(self.min_confidence))
+            )  # fmt: skip
         for key in ("originates", "context"):
             if self.skipped.get(key):
                 parts.append(
-                    f"{_plural(self.skipped[key], 'event')} with stance {key} not given one"
-                )
+                    tr.plural(self.skipped[key], "{n} event with stance {stance} not given one",
+                              "{n} events with stance {stance} not given one",
+                              stance=key if lang == "en" else
+                              f"„{schema.label('stance', key, lang)}“")
+                )  # fmt: skip
         return "; ".join(parts) + "."
 
 
@@ -711,8 +734,10 @@ def inference_report(
     min_confidence: float = 0.0,
     fitted: Model | None = None,
     floor: float = FLOOR,
+    lang: str = "en",
 ) -> InferenceReport:
-    """Inferred links (kind "inferred") and what was left out; see InferenceReport.
+    """Inferred links (kind "inferred") and what was left out; see InferenceReport. `lang`: the
+    language of the links' reasons (claimtrace.i18n).
 
     At most `max_per_event` links per target, each with a calibrated confidence of at least the
     floor and `min_confidence`, and a one-line reason; columns are diffusion.LINK_COLUMNS. Same
@@ -758,12 +783,13 @@ def inference_report(
                 (s.start[t] - s.start[cand]) / _HOUR,
                 float(c.lag_hours[k]),
                 max(s.end[t] - s.start[t], s.end[cand] - s.start[cand]) / _HOUR,
+                lang,
             )
             reason = _reason(
                 time,
                 s.language[t] if c.same_language[k] else "",
                 s.country[t] if c.same_country[k] else "",
-                shared_phrase(s.headline[cand], s.headline[t]),
+                shared_phrase(s.headline[cand], s.headline[t], lang),
                 s.stance[cand] == "originates",
                 (
                     s.outlet_type[cand],
@@ -771,6 +797,7 @@ def inference_report(
                     int(s.counts[ct[k], tt]) if ct[k] >= 0 and tt >= 0 else 0,
                     float(c.features[k, FEATURES.index("outlet_type")]),
                 ),
+                lang,
             )
             proposals.append((float(confidence[k]), float(raw[k]), t, cand, reason))
 

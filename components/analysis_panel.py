@@ -8,11 +8,12 @@ import streamlit as st
 from claimtrace import diffusion
 from claimtrace.analysis import Story
 from claimtrace.dates import format_interval
-from claimtrace.figures.common import value_label
+from claimtrace.figures.common import DIMENSION_LABELS, value_label
 from claimtrace.figures.stance import stance_figure
 from claimtrace.figures.timeline import STATUS_LABELS
 from claimtrace.filters import View
 from claimtrace.model import Case
+from components.lang import current, tr
 from components.wording_panel import render_wording
 
 TABS = "analysis-tab"  # the open tab of the analysis panel, in session state
@@ -20,21 +21,23 @@ TABS = "analysis-tab"  # the open tab of the analysis panel, in session state
 
 def _outlets(outlet_of: pd.Series, ids) -> str:
     """The outlets of these events (`outlet_of`: outlet by event id), each named once."""
-    return " or ".join(dict.fromkeys(outlet_of.loc[list(ids)]))
+    return tr(" or ").join(dict.fromkeys(outlet_of.loc[list(ids)]))
 
 
 def render_analysis(
     view: View, documented: pd.DataFrame, story: Story, tz: str, case: Case, case_key: str
 ) -> None:
-    st.subheader("Who was first, and how it spread", anchor=False)
+    st.subheader(tr("Who was first, and how it spread"), anchor=False)
     st.caption(
-        "From documented links only. Dates are intervals: where the earliest events cannot be put "
-        "in order, all are named (a tie). An event citing another of the same group cannot be first."
+        tr(
+            "From documented links only. Dates are intervals: where the earliest events cannot be put "
+            "in order, all are named (a tie). An event citing another of the same group cannot be first."
+        )
     )
     outlet_of = view.events.set_index("id")["outlet"]  # indexed once for every lookup below
     # Only the open tab is worked out (switching tabs reruns the page).
     firsts, jumps, status, decay, words = st.tabs(
-        ["Firsts", "Jumps", "Claim status", "Attribution decay", "Wording"],
+        [tr("Firsts"), tr("Jumps"), tr("Claim status"), tr("Attribution decay"), tr("Wording")],
         key=TABS,
         on_change="rerun",
     )
@@ -53,24 +56,21 @@ def render_analysis(
 def _firsts(tab, view: View, documented: pd.DataFrame, outlet_of: pd.Series, tz: str) -> None:
     with tab:
         column = st.radio(
-            "First by",
+            tr("First by"),
             ["language", "country", "outlet_type"],
-            format_func=lambda c: {
-                "language": "Language",
-                "country": "Country",
-                "outlet_type": "Outlet type",
-            }[c],
+            format_func=lambda c: tr(DIMENSION_LABELS[c]),
             horizontal=True,
             key="firsts_by",
         )
         rows = []
+        lang = current()
         for value, first in diffusion.firsts_by(view.events, documented, column).items():
             rows.append(
                 {
-                    column.replace("_", " "): value_label(column, value),
-                    "first": _outlets(outlet_of, first.ids),
-                    "when": format_interval(first.start, first.end, "interval", tz),
-                    "tie": f"tie of {len(first.ids)}" if first.is_tie else "",
+                    tr(DIMENSION_LABELS[column]): value_label(column, value, lang),
+                    tr("first"): _outlets(outlet_of, first.ids),
+                    tr("when"): format_interval(first.start, first.end, "interval", tz, lang),
+                    tr("tie"): tr("tie of {n}", n=len(first.ids)) if first.is_tie else "",
                     "_start": first.start,
                 }
             )
@@ -82,24 +82,23 @@ def _firsts(tab, view: View, documented: pd.DataFrame, outlet_of: pd.Series, tz:
 
 def _jumps(tab, story: Story, outlet_of: pd.Series) -> None:
     with tab:
+        lang = current()
+        kinds = {"language": tr("new language"), "country": tr("new country"),
+                 "state_to_independent": tr("out of state media")}  # fmt: skip
+
+        def dimension(c: dict) -> str:
+            return c["kind"] if c["kind"] != "state_to_independent" else "outlet_type"
+
         rows = [
             {
-                "jump": {
-                    "language": "new language",
-                    "country": "new country",
-                    "state_to_independent": "out of state media",
-                }[c["kind"]],
-                "from": value_label(
-                    c["kind"] if c["kind"] != "state_to_independent" else "outlet_type", c["from"]
-                )
+                tr("jump"): kinds[c["kind"]],
+                tr("from"): value_label(dimension(c), c["from"], lang)
                 if c["from"] != "state"
-                else "state outlets",
-                "to": value_label(
-                    c["kind"] if c["kind"] != "state_to_independent" else "outlet_type", c["to"]
-                ),
-                "first there": _outlets(outlet_of, c["events"]),
-                "hops": c["hops"],
-                "hours after first appearance": c["elapsed_hours"],
+                else tr("state outlets"),
+                tr("to"): value_label(dimension(c), c["to"], lang),
+                tr("first there"): _outlets(outlet_of, c["events"]),
+                tr("hops"): c["hops"],
+                tr("hours after first appearance"): c["elapsed_hours"],
             }
             for c in story.crossings
         ]
@@ -108,18 +107,22 @@ def _jumps(tab, story: Story, outlet_of: pd.Series) -> None:
 
 def _status(tab, view: View, story: Story, outlet_of: pd.Series, tz: str) -> None:
     with tab:
+        lang = current()
         rows = [
             {
-                "status": STATUS_LABELS.get(c["status"], c["status"]),
-                "from": format_interval(c["date"], c["by"], "interval", tz),
-                "because of": _outlets(outlet_of, [c["event"]]),
+                tr("status"): tr(STATUS_LABELS.get(c["status"], c["status"])),
+                tr("from"): format_interval(c["date"], c["by"], "interval", tz, lang),
+                tr("because of"): _outlets(outlet_of, [c["event"]]),
             }
             for c in story.status
         ]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="status-table")
-        st.markdown("**Share of repeating, questioning and rejecting events, per day**")
+        st.markdown(tr("**Share of repeating, questioning and rejecting events, per day**"))
         st.plotly_chart(
-            stance_figure(view.events, tz), width="stretch", theme=None, key="stance-chart"
+            stance_figure(view.events, tz, lang=lang),
+            width="stretch",
+            theme=None,
+            key="stance-chart",
         )
 
 
@@ -130,21 +133,27 @@ def _decay(tab, view: View, documented: pd.DataFrame) -> None:
         hop_map = dict(zip(view.events["id"], with_inferred, strict=True))
         if len(table):
             by_id = view.events.set_index("id")
+            yes_no = {True: tr("yes"), False: tr("no")}
             table = table.assign(
                 outlet=table["id"].map(by_id["outlet"]),
                 **{"hops with inferred": table["id"].map(hop_map)},
-                **{"still names the origin": table["names_origin"].map({True: "yes", False: "no"})},
+                **{"still names the origin": table["names_origin"].map(yes_no)},
             )
             decays = table[table["decays"]]
             st.markdown(
-                f"**{len(decays)} of {len(table)}** events reached by documented links stop naming "
-                "the original source: they cite only an intermediary."
-            )
+                tr("**{n} of {total}** events reached by documented links stop naming the "
+                   "original source: they cite only an intermediary.", n=len(decays),
+                   total=len(table))
+            )  # fmt: skip
+            shown = table[["outlet", "hops", "hops with inferred", "still names the origin", "via"]]
+            headers = {"outlet": tr("outlet"), "hops": tr("hops"),
+                       "hops with inferred": tr("hops with inferred"),
+                       "still names the origin": tr("still names the origin"), "via": tr("via")}  # fmt: skip
             st.dataframe(
-                table[["outlet", "hops", "hops with inferred", "still names the origin", "via"]],
+                shown.rename(columns=headers),
                 hide_index=True,
                 width="stretch",
                 key="decay-table",
             )
         else:
-            st.caption("No documented links among the events shown.")
+            st.caption(tr("No documented links among the events shown."))

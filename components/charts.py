@@ -12,7 +12,9 @@ from claimtrace.figures.common import DIMENSION_LABELS, Options, value_label
 from claimtrace.figures.network import network_figure, outlet_network_figure
 from claimtrace.figures.timeline import cited_by_map, timeline_figure
 from claimtrace.filters import View
+from claimtrace.i18n import N_
 from components import state
+from components.lang import current, tr
 from components.text import md, safe_url
 from components.wording_panel import render_hop
 
@@ -69,10 +71,13 @@ def _timeline(content: str, options: Options, _view: View, _story: Story, _basis
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _network(content: str, options: Options, _view: View, _story: Story, _basis) -> go.Figure:
-    """The events network of the view `content` names, cached like _timeline."""
+def _network(
+    content: str, options: Options, _view: View, _story: Story, _basis, _drifts=()
+) -> go.Figure:
+    """The events network of the view `content` names, cached like _timeline; `_drifts`: the
+    case's wording hops (the case is part of `content`)."""
     return network_figure(_view.events, _view.links, _view.externals, options, _story,
-                          basis=_basis)  # fmt: skip
+                          basis=_basis, drifts=_drifts)  # fmt: skip
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -87,13 +92,17 @@ def render_timeline(
 
     `content` names what the view and its story are made of (the case, the links shown, the
     filters, the moment): the same content and options give the same figure."""
-    st.subheader("Timeline", anchor=False)
+    st.subheader(tr("Timeline"), anchor=False)
     fig = _timeline(content, options, view, story, basis)
     st.caption(
-        f"One lane per {DIMENSION_LABELS[options.lanes].lower()}; shape = stance, colour = "
-        f"{DIMENSION_LABELS[options.colour].lower()}. A bar is a date known only as a range. "
-        "Dashed lines mark milestones, hexagons the jumps into a new language. "
-        "Click a point or drag a box to pick events. " + (fig.layout.meta or {}).get("scale", "")
+        tr(
+            "One lane per {lanes}; shape = stance, colour = {colour}. A bar is a date known only "
+            "as a range. Dashed lines mark milestones, hexagons the jumps into a new language. "
+            "Click a point or drag a box to pick events. ",
+            lanes=tr(DIMENSION_LABELS[options.lanes]).lower(),
+            colour=tr(DIMENSION_LABELS[options.colour]).lower(),
+        )
+        + (fig.layout.meta or {}).get("scale", "")
     )
     chart_key = f"timeline-{key}"
     st.plotly_chart(
@@ -116,37 +125,56 @@ def render_network(
     inferred: bool,
     content: str,
     basis=None,
+    drifts=(),
 ) -> go.Figure | None:
-    """The events network, as drawn; None when the outlets network is shown instead."""
-    st.subheader("Diffusion network", anchor=False)
+    """The events network, as drawn; None when the outlets network is shown instead.
+    `drifts`: the case's wording hops, marked where the wording hardened."""
+    st.subheader(tr("Diffusion network"), anchor=False)
     mode = st.segmented_control(
-        "Network of",
-        ["Events", "Outlets"],
+        tr("Network of"),
+        [N_("Events"), N_("Outlets")],
+        format_func=tr,
         default="Events",
         key="network_mode",
-        help="Events: one node per appearance. Outlets: one node per outlet, links weighted.",
+        help=tr("Events: one node per appearance. Outlets: one node per outlet, links weighted."),
     )
-    dashed = " Dashed, lighter arrows are inferred links, not documented ones." if inferred else ""
+    dashed = (
+        tr(" Dashed, lighter arrows are inferred links, not documented ones.") if inferred else ""
+    )
     if mode == "Outlets":
         st.caption(
-            "One node per outlet (size: number of its events), at its first appearance; a line's "
-            "width counts the links between two outlets." + dashed
+            tr(
+                "One node per outlet (size: number of its events), at its first appearance; a "
+                "line's width counts the links between two outlets."
+            )
+            + dashed
         )
         fig = _outlets(content, options, view)
         st.plotly_chart(fig, width="stretch", theme=None, key=f"outlets-{key}", config=CONFIG)
         return None
-    fig = _network(content, options, view, story, basis)
+    fig = _network(content, options, view, story, basis, drifts)
     meta = fig.layout.meta or {}
     named = ""
     if options.labels and meta.get("unlabelled"):
-        named = (f" {meta['unlabelled']:,} of {meta['unlabelled'] + meta['labelled']:,} events"
-                 " are unlabelled where a name would cover another name, a point or a link;"
-                 " the origins, milestones, fact-checks and hubs are named first. Hover a"
-                 " point for its outlet, or see the table below.")  # fmt: skip
+        named = tr(
+            " {unlabelled} of {n} events are unlabelled where a name would cover another name, a "
+            "point or a link; the origins, milestones, fact-checks and hubs are named first. "
+            "Hover a point for its outlet, or see the table below.",
+            unlabelled=tr.number(meta["unlabelled"]),
+            n=tr.number(meta["unlabelled"] + meta["labelled"]),
+        )
+    marks = (
+        tr(" An open diamond on a link: the wording hardened there (hover it to see how).")
+        if any(t.legendgroup == "wording" for t in fig.data)
+        else ""
+    )
     st.caption(
-        "An arrow runs from the cited event to the one citing it; time runs left to right, on "
-        "the timeline's axis. Squares at the bottom are sources cited but not in the data."
+        tr(
+            "An arrow runs from the cited event to the one citing it; time runs left to right, "
+            "on the timeline's axis. Squares at the bottom are sources cited but not in the data."
+        )
         + dashed
+        + marks
         + named
         + " "
         + meta.get("scale", "")
@@ -178,74 +206,84 @@ def render_details(view: View, picked: tuple[str, ...], tz: str, hops=None) -> N
     shown = [i for i in picked if i in events.index]
     if not shown:
         st.info(
-            "Pick events in either chart (click a point, or drag a box) to see their details "
-            "and their path here."
+            tr(
+                "Pick events in either chart (click a point, or drag a box) to see their details "
+                "and their path here."
+            )
         )
         return
+    lang = current()
     head, clear = st.columns([5, 1])
-    head.subheader(f"Picked: {len(shown)} event{'s' if len(shown) != 1 else ''}", anchor=False)
-    clear.button("Clear selection", on_click=state.clear_picked, key="clear-picked")
+    head.subheader(tr.plural(len(shown), "Picked: {n} event", "Picked: {n} events"), anchor=False)
+    clear.button(tr("Clear selection"), on_click=state.clear_picked, key="clear-picked")
     cited_by = cited_by_map(view.events, view.links)
     for event_id in shown[:12]:
         r = events.loc[event_id]
-        when = format_interval(r["date"], r["date_end"], r["date_precision"], tz)
+        when = format_interval(r["date"], r["date_end"], r["date_precision"], tz, lang)
         with st.container(border=True):
-            st.markdown(
-                f"**{md(r['outlet'])}** · {md(when)} · {md(value_label('outlet_type', r['outlet_type']))}"
-            )
+            kind = value_label("outlet_type", r["outlet_type"], lang)
+            st.markdown(f"**{md(r['outlet'])}** · {md(when)} · {md(kind)}")
             if r["headline"]:
                 st.markdown(f"“{md(r['headline'])}”")
             if r.get("headline_en"):
                 st.caption(
-                    f"In English (a translation given in the data): “{md(r['headline_en'])}”"
-                )
+                    tr("In English (a translation given in the data): “{text}”",
+                       text=md(r["headline_en"]))
+                )  # fmt: skip
             if r.get("quote"):
-                st.caption(f"The claim in its words: “{md(r['quote'])}”")
+                st.caption(tr("The claim in its words: “{text}”", text=md(r["quote"])))
+            not_given = tr("not given")
             st.caption(
                 " · ".join(
                     [
-                        f"Country: {md(value_label('country', r['country']))}",
-                        f"Language: {md(value_label('language', r['language']))}",
-                        f"Stance: {md(schema.label('stance', r['stance']) or 'not given')}",
-                        f"Evidence: {md(schema.label('evidence', r['evidence']) or 'not given')}",
-                        f"Date precision: {md(r['date_precision'])}",
-                        f"id {md(event_id)}, row {int(r['row'])}",
+                        tr("Country: {v}", v=md(value_label("country", r["country"], lang))),
+                        tr("Language: {v}", v=md(value_label("language", r["language"], lang))),
+                        tr("Stance: {stance}",
+                           stance=md(schema.label("stance", r["stance"], lang) or not_given)),
+                        tr("Evidence: {evidence}",
+                           evidence=md(schema.label("evidence", r["evidence"], lang) or not_given)),
+                        tr("Date precision: {v}", v=md(r["date_precision"])),
+                        tr("id {id}, row {row}", id=md(event_id), row=int(r["row"])),
                     ]
                 )
-            )
+            )  # fmt: skip
             if r["cites"]:
-                st.markdown(f"Cites: {md(r['cites'])}")
+                st.markdown(tr("Cites: {ids}", ids=md(r["cites"])))
             if event_id in cited_by:
-                st.markdown(f"Cited by: {md(', '.join(cited_by[event_id]))}")
+                st.markdown(tr("Cited by: {outlets}", outlets=md(", ".join(cited_by[event_id]))))
             url = safe_url(r["url"])
             if url:
-                st.markdown(f"[Open the source ↗]({url})")
+                st.markdown(f"[{tr('Open the source ↗')}]({url})")
             elif r["url"]:
-                st.caption(f"Link (not a web address, shown as text): {md(r['url'])}")
+                st.caption(tr("Link (not a web address, shown as text): {url}", url=md(r["url"])))
             if r["notes"]:
-                st.caption(f"Notes: {md(r['notes'])}")
+                st.caption(tr("Notes: {notes}", notes=md(r["notes"])))
             for hop in [h for h in (hops() if hops else []) if h.target == event_id]:
-                st.markdown("**Wording, against what it cites**")
+                st.markdown(tr("**Wording, against what it cites**"))
                 render_hop(hop, view.events.set_index("id")["outlet"])
             chain = diffusion.chain_back(view.events, view.links, event_id)
             if len(chain) > 1:
                 lines = []
                 for step in chain:
                     when = (
-                        format_interval(step["date"], step["date_end"], step["precision"], tz)
+                        format_interval(step["date"], step["date_end"], step["precision"], tz, lang)
                         if step["date"] is not None
-                        else "date unknown"
+                        else tr("date unknown")
                     )
                     lines.append(f"1. **{md(step['outlet'])}**, {md(when)}: {md(step['how'])}")
                 st.markdown(
-                    "**Path back to its earliest source in the data**\n\n" + "\n".join(lines)
+                    tr("**Path back to its earliest source in the data**")
+                    + "\n\n"
+                    + "\n".join(lines)
                 )
                 missed = _origins_not_reached(view, chain)
                 if missed:
                     st.caption(
-                        "This chain does not reach the case's documented origins: "
-                        + ", ".join(md(o) for o in missed)
-                        + ". Its first step is only where this path leaves the data."
-                    )
+                        tr("This chain does not reach the case's documented origins: {origins}. "
+                           "Its first step is only where this path leaves the data.",
+                           origins=", ".join(md(o) for o in missed))
+                    )  # fmt: skip
     if len(shown) > 12:
-        st.caption(f"… and {len(shown) - 12} more; they are listed first in the table below.")
+        st.caption(
+            tr("… and {n} more; they are listed first in the table below.", n=len(shown) - 12)
+        )

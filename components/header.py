@@ -9,6 +9,7 @@ from claimtrace import analysis
 from claimtrace.dates import format_interval
 from claimtrace.filters import Filters, View
 from claimtrace.model import Case
+from components.lang import current, tr
 from components.text import md
 
 
@@ -17,7 +18,7 @@ def render_title(case: Case) -> None:
     meta = case.meta
     st.title(md(meta.title), anchor=False)
     if meta.claim:
-        st.markdown(f"**The claim:** {md(meta.claim)}")
+        st.markdown(tr("**The claim:** {claim}", claim=md(meta.claim)))
     if meta.summary:
         st.caption(md(meta.summary))
 
@@ -27,38 +28,49 @@ def render_key_figures(case: Case, view: View, filters: Filters, now: str = "") 
     meta = case.meta
     figures = analysis.key_figures(view.events, view.links)
     tz = meta.timezone
+    lang = current()
     columns = st.columns([1, 1, 1, 1, 2, 2])
-    columns[0].metric("Events", f"{figures['events']:,}", help="Events shown, after the filters")
-    columns[1].metric("Outlets", figures["outlets"])
-    columns[2].metric("Countries", figures["countries"])
-    columns[3].metric("Languages", figures["languages"])
+    columns[0].metric(
+        tr("Events"), tr.number(figures["events"]), help=tr("Events shown, after the filters")
+    )
+    columns[1].metric(tr("Outlets"), figures["outlets"])
+    columns[2].metric(tr("Countries"), figures["countries"])
+    columns[3].metric(tr("Languages"), figures["languages"])
     first = figures["first_appearance"]
     columns[4].metric(
-        "First appearance",
-        format_interval(first.start, first.end, "interval", tz) if first else "–",
-        help=analysis.describe_first(first, view.events, tz, names=6) if first else None,
+        tr("First appearance"),
+        format_interval(first.start, first.end, "interval", tz, lang) if first else "–",
+        help=analysis.describe_first(first, view.events, tz, lang, names=6) if first else None,
     )
     english = figures["first_english"]
     elapsed = figures["to_english"]
     columns[5].metric(
-        "First appearance to first in English",
-        analysis.format_elapsed(*elapsed) if elapsed else "–",
-        help=(
-            "From the first appearance to the first English-language one: "
-            + analysis.describe_first(english, view.events, tz, names=6)
-            + ". A range, because the dates are intervals."
+        tr("First appearance to first in English"),
+        analysis.format_elapsed(*elapsed, lang) if elapsed else "–",
+        help=tr(
+            "From the first appearance to the first English-language one: {first}. A range, "
+            "because the dates are intervals.",
+            first=analysis.describe_first(english, view.events, tz, lang, names=6),
         )
         if english
-        else "No English-language appearance among the events shown",
+        else tr("No English-language appearance among the events shown"),
     )
-    notes = [f"Data: {md(case.source.description)}", f"times in {md(tz)}"]
+    notes = [
+        tr("Data: {source}", source=md(case.source.description)),
+        tr("times in {tz}", tz=md(tz)),
+    ]
     if now:
         moment = pd.Timestamp(now).tz_convert(tz)
-        notes.insert(0, f"**As of {md(moment.strftime('%d %b %Y %H:%M'))}**")
+        when = f"{tr.date(moment.date())} {moment:%H:%M}"
+        notes.insert(0, tr("**As of {moment}**", moment=md(when)))
     if view.hidden:
         notes.append(
-            f"{view.hidden} of {len(case.events)} events hidden by the filters ({md(filters.describe())})"
-        )
+            tr("{hidden} of {total} events hidden by the filters ({filters})",
+               hidden=tr.number(view.hidden), total=tr.number(len(case.events)),
+               filters=md(filters.describe(lang)))
+        )  # fmt: skip
     if case.rejected is not None and len(case.rejected):
-        notes.append(f"**{len(case.rejected)} rows rejected**, see Problems below")
+        notes.append(
+            tr("**{n} rows rejected**, see Problems below", n=tr.number(len(case.rejected)))
+        )
     st.caption(" · ".join(notes))

@@ -53,17 +53,24 @@ def load_upload(data: bytes, name: str, timezone: str, columns: str = "") -> Cas
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def links_with_inferred(case_key: str, _case: Case, per_event: int, min_confidence: float):
-    """The case's documented links plus inferred ones, and the sentence that says what was left
-    out (below the floor, too long a gap, originating events); cached by the case's content key."""
+def links_with_inferred(
+    case_key: str, _case: Case, per_event: int, min_confidence: float, lang: str = "en"
+):
+    """The case's documented links plus inferred ones, and the inference report whose sentence
+    says what was left out (below the floor, too long a gap, originating events); cached by the
+    case's content key."""
     import pandas as pd
 
     from claimtrace.inference import inference_report
 
     report = inference_report(
-        _case.events, _case.links, max_per_event=per_event, min_confidence=min_confidence
+        _case.events,
+        _case.links,
+        max_per_event=per_event,
+        min_confidence=min_confidence,
+        lang=lang,
     )
-    return pd.concat([_case.links, report.links], ignore_index=True), report.sentence()
+    return pd.concat([_case.links, report.links], ignore_index=True), report
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -7,6 +7,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from claimtrace.model import Case
+from components.lang import tr
 from components.text import md
 
 
@@ -20,17 +21,20 @@ def share_link() -> str:
 
 
 def render_share_link(case: Case) -> None:
-    with st.expander("Share this view"):
+    with st.expander(tr("Share this view")):
         st.code(share_link(), language=None, wrap_lines=True)
-        note = "Copy the link with the button at its right: it opens this very view."
+        note = tr("Copy the link with the button at its right: it opens this very view.")
         if st.session_state.get("source") == "Stored case" and st.query_params.get("rev"):
-            note += (
-                f" It opens revision {md(st.query_params.get('rev'))} of this stored case, in "
-                "this installation's case store: later edits do not change what it shows."
+            note += tr(
+                " It opens revision {rev} of this stored case, in this installation's case "
+                "store: later edits do not change what it shows.",
+                rev=md(st.query_params.get("rev")),
             )
         if st.session_state.get("source") == "Upload a file":
-            note += (
-                f" It names your file ({md(case.source.name)}, sha256 {case.source.short_hash}) but "
-                "never carries its data: whoever opens it must upload the file again."
+            note += tr(
+                " It names your file ({file}, sha256 {hash}) but never carries its data: whoever "
+                "opens it must upload the file again.",
+                file=md(case.source.name),
+                hash=case.source.short_hash,
             )
         st.caption(note)

@@ -15,24 +15,26 @@ from claimtrace.analysis import claim_period
 from claimtrace.figures.common import DIMENSION_LABELS, Options, value_label
 from claimtrace.figures.timescale import SCALE_LABELS, SCALES
 from claimtrace.filters import FACETS, Filters
+from claimtrace.i18n import N_
 from claimtrace.inference import PAGE_MIN_CONFIDENCE, PAGE_PER_EVENT
 from claimtrace.model import Case
 from components import casestore, loading, mapping_panel, state
 from components.casestore import Stored
+from components.lang import current, tr
 from components.text import md
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl"]
 TIMEZONES = ["UTC", "Europe/Zurich", "Europe/Berlin", "Europe/London", "Europe/Moscow",
              "Europe/Kyiv", "America/New_York", "Asia/Seoul", "Asia/Tokyo"]  # fmt: skip
 FACET_LABELS = {
-    "outlet_type": "Outlet type",
-    "country": "Country",
-    "language": "Language",
-    "stance": "Stance",
+    "outlet_type": N_("Outlet type"),
+    "country": N_("Country"),
+    "language": N_("Language"),
+    "stance": N_("Stance"),
 }
 
 
-SOURCES = ["Bundled case", "Stored case", "Upload a file"]
+SOURCES = [N_("Bundled case"), N_("Stored case"), N_("Upload a file")]  # values in the URL
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,12 @@ class Choice:
 
 def render_case_picker() -> Choice:
     """Pick a bundled case or upload a file; returns the loaded case (or None yet)."""
-    st.sidebar.header("Case")
+    st.sidebar.header(tr("Case"))
     cases = loading.bundled_cases()
     source = st.sidebar.radio(
-        "Data",
+        tr("Data"),
         SOURCES,
+        format_func=tr,
         key="source",
         horizontal=True,
         label_visibility="collapsed",
@@ -70,56 +73,62 @@ def render_case_picker() -> Choice:
         return Choice(case, case.source.sha256 + stored.record.id, stored, scope)
     if source == "Bundled case" and cases:
         slug = st.sidebar.selectbox(
-            "Bundled case",
+            tr("Bundled case"),
             list(cases),
             format_func=lambda s: loading.case_title(cases[s]),
             key="case",
             bind="query-params",
         )
         path: Path = cases[slug]
-        with st.spinner("Loading the case…"):
+        with st.spinner(tr("Loading the case…")):
             case = loading.load_bundled(str(path), path.stat().st_mtime)
         st.sidebar.button(
-            "Copy into the case store, to edit it",
+            tr("Copy into the case store, to edit it"),
             key="copy-bundled",
             on_click=casestore.copy_bundled,
             args=(case, slug),
-            help="The bundled case is read-only; a stored copy can be edited, and every save "
-            "is kept as a revision.",
+            help=tr(
+                "The bundled case is read-only; a stored copy can be edited, and every save "
+                "is kept as a revision."
+            ),
         )
         return Choice(case, case.source.sha256)
     upload = st.sidebar.file_uploader(
-        "Events file (CSV, Excel, JSON)",
+        tr("Events file (CSV, Excel, JSON)"),
         type=UPLOAD_TYPES,
         key="upload",
-        help="One row per appearance of the claim: id, date, outlet are required; see the README "
-        "for all columns. German headers and dates, semicolons and Windows-1252 are fine.",
+        help=tr(
+            "One row per appearance of the claim: id, date, outlet are required; see the README "
+            "for all columns. German headers and dates, semicolons and Windows-1252 are fine."
+        ),
     )
     timezone = st.sidebar.selectbox(
-        "Time zone of times without an offset",
+        tr("Time zone of times without an offset"),
         TIMEZONES,
         key="tz",
         bind="query-params",
-        help="A date without a time covers its whole day in this zone.",
+        help=tr("A date without a time covers its whole day in this zone."),
     )
     if upload is None:
         state.expect_upload_notice()
         return Choice(None, "")
     data = upload.getvalue()
     columns = mapping_panel.columns_for(data, upload.name)
-    with st.spinner(f"Reading {md(upload.name)}…"):
+    with st.spinner(tr("Reading {file}…", file=md(upload.name))):
         case = loading.load_upload(
             data, upload.name, timezone, json.dumps(columns, sort_keys=True) if columns else ""
         )
     state.note_upload(case.source.name, case.source.short_hash)
     if not case.fatal:
         st.sidebar.button(
-            "Save as a new stored case",
+            tr("Save as a new stored case"),
             key="save-upload",
             on_click=casestore.save_upload,
             args=(case, data, columns),
-            help="Keep this file's rows (rejected ones too) in the case store, to edit them in "
-            "the page; every save is kept as a revision.",
+            help=tr(
+                "Keep this file's rows (rejected ones too) in the case store, to edit them in "
+                "the page; every save is kept as a revision."
+            ),
         )
     key = case.source.sha256 + timezone
     if columns:  # widget keys carry the choice key: a short hash of the mapping, not its JSON
@@ -143,7 +152,7 @@ def _default_range(case: Case) -> tuple[pd.Timestamp, pd.Timestamp, tuple]:
 
 def render_filters(case: Case, key: str) -> Filters:
     """Date range and facet filters; empty selections mean everything."""
-    st.sidebar.header("Filters")
+    st.sidebar.header(tr("Filters"))
     events = case.events
     lo, hi, chosen = _default_range(case)
     # Filter keys are the URL's parameter names; a new case starts them afresh, so no stale
@@ -154,16 +163,18 @@ def render_filters(case: Case, key: str) -> Filters:
         # An edit of the same case moved its first or last day: keep the range, within the case.
         st.session_state["dates"] = tuple(min(max(d, lo), hi) for d in held)
     picked = st.sidebar.date_input(
-        f"Date range ({case.meta.timezone})",
+        tr("Date range ({tz})", tz=case.meta.timezone),
         value=chosen,
         min_value=lo,
         max_value=hi,
         key="dates",
         bind="query-params",
         format="DD.MM.YYYY",
-        help="Events whose date, or date range, overlaps these days are shown. It opens on "
-        "the claim's own period (the case's focus, or the shortest stretch holding 90% of what "
-        "carries or answers the claim); widen it to see the context around it.",
+        help=tr(
+            "Events whose date, or date range, overlaps these days are shown. It opens on "
+            "the claim's own period (the case's focus, or the shortest stretch holding 90% of what "
+            "carries or answers the claim); widen it to see the context around it."
+        ),
     )
     date_from, date_to = "", ""
     if isinstance(picked, tuple | list) and len(picked) == 2:
@@ -175,11 +186,11 @@ def render_filters(case: Case, key: str) -> Filters:
         options = [v for v in _ordered(events, facet)]
         values[facet] = tuple(
             st.sidebar.multiselect(
-                FACET_LABELS[facet],
+                tr(FACET_LABELS[facet]),
                 options,
                 key=facet,
-                format_func=lambda v, f=facet: value_label(f, v),
-                placeholder="All",
+                format_func=lambda v, f=facet: value_label(f, v, current()),
+                placeholder=tr("All"),
                 bind="query-params",
             )
         )
@@ -203,32 +214,36 @@ class Inferred:
 
 def render_inferred() -> Inferred:
     """Inferred links: proposed sources for events that cite nothing; never counted as documented."""
-    st.sidebar.header("Inferred links")
+    st.sidebar.header(tr("Inferred links"))
     show = st.sidebar.toggle(
-        "Show inferred links",
+        tr("Show inferred links"),
         value=True,
         key="inferred",
         bind="query-params",
-        help="For claim-carrying events that cite nothing (and are not marked as originating "
-        "the claim or as context), ClaimTrace proposes likely sources among earlier events "
-        "(time lag, whether it is the claim's origin, shared words, language, country, outlet "
-        "types). They are drawn dashed and lighter and never counted in documented figures.",
+        help=tr(
+            "For claim-carrying events that cite nothing (and are not marked as originating "
+            "the claim or as context), ClaimTrace proposes likely sources among earlier events "
+            "(time lag, whether it is the claim's origin, shared words, language, country, outlet "
+            "types). They are drawn dashed and lighter and never counted in documented figures."
+        ),
     )
     min_confidence = st.sidebar.slider(
-        "Minimum confidence",
+        tr("Minimum confidence"),
         0.0,
         1.0,
         PAGE_MIN_CONFIDENCE,
         0.05,
-        help="The confidence is calibrated: of the links shown at 70 %, about 70 % named the "
-        "true source on rumour cascades whose sources are known (Twitter15/16, PHEME; see the "
-        "README). Nothing under 5 % is ever proposed.",
+        help=tr(
+            "The confidence is calibrated: of the links shown at 70 %, about 70 % named the "
+            "true source on rumour cascades whose sources are known (Twitter15/16, PHEME; see the "
+            "README). Nothing under 5 % is ever proposed."
+        ),
         key="confidence",
         disabled=not show,
         bind="query-params",
     )
     per_event = st.sidebar.slider(
-        "Proposed sources per event",
+        tr("Proposed sources per event"),
         1,
         3,
         PAGE_PER_EVENT,
@@ -241,36 +256,39 @@ def render_inferred() -> Inferred:
 
 def render_display(case: Case) -> Options:
     """How the charts are laid out: lanes, colour, labels."""
-    st.sidebar.header("Display")
+    st.sidebar.header(tr("Display"))
     lanes = st.sidebar.radio(
-        "Lanes",
+        tr("Lanes"),
         ["outlet_type", "country", "language"],
-        format_func=DIMENSION_LABELS.get,
+        format_func=lambda v: tr(DIMENSION_LABELS[v]),
         key="lanes",
         horizontal=True,
         bind="query-params",
     )
     colour = st.sidebar.selectbox(
-        "Colour by",
+        tr("Colour by"),
         ["language", "country", "outlet_type", "stance", "evidence"],
-        format_func=DIMENSION_LABELS.get,
+        format_func=lambda v: tr(DIMENSION_LABELS[v]),
         key="colour",
         bind="query-params",
     )
     time_scale = st.sidebar.radio(
-        "Time scale",
+        tr("Time scale"),
         list(SCALES),
-        format_func=SCALE_LABELS.get,
+        format_func=lambda v: tr(SCALE_LABELS[v]),
         key="time_scale",
         horizontal=True,
         bind="query-params",
-        help="Calendar: evenly spaced. Compressed: each stretch with events gets room by its "
-        "number of events, and empty stretches are cut out, marked ⋯ with their length. "
-        "Automatic: compressed when most events crowd into a small part of the span. Both "
-        "charts and every export use the same choice; the caption says which.",
+        help=tr(
+            "Calendar: evenly spaced. Compressed: each stretch with events gets room by its "
+            "number of events, and empty stretches are cut out, marked ⋯ with their length. "
+            "Automatic: compressed when most events crowd into a small part of the span. Both "
+            "charts and every export use the same choice; the caption says which."
+        ),
     )
     labels = st.sidebar.checkbox(
-        "Outlet names in the network", value=True, key="labels", bind="query-params"
+        tr("Outlet names in the network"), value=True, key="labels", bind="query-params"
     )
     return Options(lanes=lanes, colour=colour, timezone=case.meta.timezone, labels=labels,
+                   lang=current(),
                    time_scale=time_scale)  # fmt: skip

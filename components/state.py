@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.lang import tr
 from components.text import md
 
 PICKED = "picked"  # event ids picked in a chart: a choice, kept in the URL as ?picked=a,b
@@ -73,8 +74,12 @@ def expect_upload_notice() -> None:
     name, short_hash = st.query_params.get(FILE), st.query_params.get(SHA)
     if name:
         st.sidebar.warning(
-            f"This link was made for the file “{md(name)}” (sha256 {md(short_hash or '?')}). "
-            "Files never travel in links: upload it again to see the view."
+            tr(
+                "This link was made for the file “{file}” (sha256 {hash}). Files never travel "
+                "in links: upload it again to see the view.",
+                file=md(name),
+                hash=md(short_hash or "?"),
+            )
         )
 
 

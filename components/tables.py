@@ -8,7 +8,9 @@ import streamlit as st
 from claimtrace.dates import format_intervals
 from claimtrace.export import safe_csv
 from claimtrace.filters import View
+from claimtrace.i18n import N_
 from claimtrace.model import Case
+from components.lang import current, tr
 from components.text import safe_url
 
 TABLE_ROWS = 10_000  # rows sent to the browser at most; search and filters reach every event
@@ -17,9 +19,11 @@ TABLE_ROWS = 10_000  # rows sent to the browser at most; search and filters reac
 def render_events_table(case: Case, view: View, selected: tuple[str, ...], key: str) -> None:
     """Every shown event, searchable; picked events first. A long table sends its first
     TABLE_ROWS rows and says so: the search and the filters still look at every event."""
-    st.subheader("Events", anchor=False)
+    st.subheader(tr("Events"), anchor=False)
     query = st.text_input(
-        "Search the events", key=f"search-{key}", placeholder="outlet, headline, notes, id …"
+        tr("Search the events"),
+        key=f"search-{key}",
+        placeholder=tr("outlet, headline, notes, id …"),
     )
     events = view.events
     tz = case.meta.timezone
@@ -41,7 +45,7 @@ def render_events_table(case: Case, view: View, selected: tuple[str, ...], key: 
         {
             "id": events["id"],
             "date": format_intervals(
-                events["date"], events["date_end"], events["date_precision"], tz
+                events["date"], events["date_end"], events["date_precision"], tz, lang=current()
             ),
             "outlet": events["outlet"],
             "type": events["outlet_type"],
@@ -58,13 +62,15 @@ def render_events_table(case: Case, view: View, selected: tuple[str, ...], key: 
     )
     for extra in case.extra_columns:
         table[extra] = events[extra]
-    caption = f"{matching:,} of {len(view.events):,} events"
+    caption = tr("{shown} of {total} events", shown=tr.number(matching),
+                 total=tr.number(len(view.events)))  # fmt: skip
     if selected:
-        caption += f" · {len(selected)} selected, listed first"
+        caption += tr(" · {n} selected, listed first", n=len(selected))
     if matching > len(table):
-        caption += (
-            f" · the first {len(table):,} are listed here; search or filter to narrow them, "
-            "or export the events (CSV) for all"
+        caption += tr(
+            " · the first {n} are listed here; search or filter to narrow them, or export the "
+            "events (CSV) for all",
+            n=tr.number(len(table)),
         )
     st.caption(caption)
     st.dataframe(
@@ -72,42 +78,58 @@ def render_events_table(case: Case, view: View, selected: tuple[str, ...], key: 
         hide_index=True,
         width="stretch",
         column_config={
-            "link": st.column_config.LinkColumn("link", display_text="open ↗"),
-            "row": st.column_config.NumberColumn("row", help="Row in your file"),
+            **{name: st.column_config.Column(tr(label)) for name, label in HEADERS.items()},
+            "link": st.column_config.LinkColumn(tr("link"), display_text=tr("open ↗")),
+            "row": st.column_config.NumberColumn(tr("row"), help=tr("Row in your file")),
         },
         key=f"table-{key}",
     )
 
 
+# The table's headers as the reader's language names them (the CSV export keeps the contract's).
+HEADERS = {"id": N_("id"), "date": N_("date"), "outlet": N_("outlet"), "type": N_("type"),
+           "country": N_("country"), "language": N_("language"), "stance": N_("stance"),
+           "headline": N_("headline"), "cites": N_("cites"), "evidence": N_("evidence"),
+           "notes": N_("notes"), "severity": N_("severity"), "where": N_("where"),
+           "column": N_("column"), "problem": N_("problem")}  # fmt: skip
+SEVERITY = {"error": N_("error"), "warning": N_("warning")}
 SEARCHED = ("id", "outlet", "outlet_type", "country", "language", "stance", "headline", "cites",
             "evidence", "url", "notes")  # fmt: skip
 
 
 def render_problems(case: Case) -> None:
     warnings = case.warnings
-    title = f"Problems: {len(case.rejected)} rows rejected, {len(warnings)} warnings"
+    title = tr("Problems: {rejected} rows rejected, {warnings} warnings",
+               rejected=tr.number(len(case.rejected)), warnings=tr.number(len(warnings)))  # fmt: skip
     with st.expander(title, expanded=bool(len(case.rejected))):
         st.markdown(
-            f"**Loaded {len(case.events):,} of {case.source.rows:,} rows** "
-            f"({len(case.rejected):,} rejected). Every row is either loaded or listed here."
-        )
+            tr("**Loaded {loaded} of {rows} rows** ({rejected} rejected). Every row is either "
+               "loaded or listed here.", loaded=tr.number(len(case.events)),
+               rows=tr.number(case.source.rows), rejected=tr.number(len(case.rejected)))
+        )  # fmt: skip
         if not case.problems:
-            st.success("No problems found.")
+            st.success(tr("No problems found."))
             return
         table = pd.DataFrame(
             {
-                "severity": [p.severity for p in case.problems],
+                "severity": [tr(SEVERITY.get(p.severity, p.severity)) for p in case.problems],
                 "where": [p.where for p in case.problems],
                 "column": [p.column or "" for p in case.problems],
                 "problem": [p.message for p in case.problems],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch", key="problems-table")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            key="problems-table",
+            column_config={c: st.column_config.Column(tr(HEADERS[c])) for c in table.columns},
+        )
         if len(case.rejected):
-            st.markdown("**Rejected rows**, as in your file, with the reasons:")
+            st.markdown(tr("**Rejected rows**, as in your file, with the reasons:"))
             st.dataframe(case.rejected, hide_index=True, width="stretch", key="rejected-table")
             st.download_button(
-                "Download the rejected rows (CSV)",
+                tr("Download the rejected rows (CSV)"),
                 safe_csv(case.rejected),
                 file_name=f"{case.source.name.rsplit('.', 1)[0]}-rejected.csv",
                 mime="text/csv",

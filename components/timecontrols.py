@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.lang import tr
 
 PLAY_INTERVAL = 0.9  # seconds between two steps while playing
 MAX_STEPS = 2500  # more steps than this and the step grows (a slider cannot show more)
@@ -54,10 +55,10 @@ def render_time_controls(events: pd.DataFrame, tz: str, case_key: str) -> Clock:
     play, speed, slider = st.columns([1.2, 2.6, 6.2], vertical_alignment="bottom")
     unit = (
         speed.segmented_control(
-            "Step",
+            tr("Step"),
             ["hour", "day"],
             default="day",
-            format_func=lambda u: f"1 {u} per step",
+            format_func=lambda u: tr("1 hour per step") if u == "hour" else tr("1 day per step"),
             key="step",
             bind="query-params",
         )
@@ -79,7 +80,7 @@ def render_time_controls(events: pd.DataFrame, tz: str, case_key: str) -> Clock:
             st.rerun()  # the whole page, so the fragment stops its timer
     playing = state.playing()
     if play.button(
-        "Pause" if playing else "Play",
+        tr("Pause") if playing else tr("Play"),
         icon=":material/pause:" if playing else ":material/play_arrow:",
         key="play",
         width="stretch",
@@ -89,7 +90,7 @@ def render_time_controls(events: pd.DataFrame, tz: str, case_key: str) -> Clock:
         state.set_playing(not playing)
         st.rerun()
     now = slider.select_slider(
-        f"Now ({tz}): the charts show what may have appeared by then",
+        tr("Now ({tz}): the charts show what may have appeared by then", tz=tz),
         moments,
         key="now",
         bind="query-params",
@@ -106,9 +107,9 @@ def render_time_controls(events: pd.DataFrame, tz: str, case_key: str) -> Clock:
     # A default only before the slider has a value of its own (a link's zoom, or the last one).
     first = {} if zoom else {"value": (days[0], days[-1])}
     lo, hi = zoom_col.select_slider(
-        "Zoom both charts to", days, key="zoom", bind="query-params", **first
+        tr("Zoom both charts to"), days, key="zoom", bind="query-params", **first
     )
-    if reset_col.button("Reset zoom", key="reset-zoom", width="stretch"):
+    if reset_col.button(tr("Reset zoom"), key="reset-zoom", width="stretch"):
         st.session_state["zoom"] = (days[0], days[-1])
         st.rerun(scope="fragment")
     if (lo, hi) == (days[0], days[-1]):

@@ -8,17 +8,13 @@ import streamlit as st
 
 from claimtrace import wording
 from claimtrace.filters import View
+from claimtrace.i18n import N_
 from claimtrace.model import Case
+from components.lang import current, tr
 from components.text import md
 
-DRIFT_LABELS = {
-    "hedge_dropped": "hedge dropped",
-    "hedge_added": "hedge added",
-    "number_changed": "number changed",
-    "term_changed": "word changed",
-    "attribution_dropped": "attribution dropped",
-}
-TEXT_LABELS = {"quote": "quotes", "headline": "headlines", "headline_en": "English translations"}
+TEXT_LABELS = {"quote": N_("quotes"), "headline": N_("headlines"),
+               "headline_en": N_("English translations")}  # fmt: skip
 SHOWN_HOPS = 40
 
 
@@ -44,17 +40,14 @@ def highlighted(hop: wording.Hop) -> str:
 
 
 def drift_text(drift: wording.Drift) -> str:
-    label = DRIFT_LABELS.get(drift.kind, drift.kind.replace("_", " "))
-    if drift.before and drift.after:
-        return f"{label}: “{drift.before}” → “{drift.after}”"
-    return f"{label}: “{drift.before or drift.after}”"
+    return wording.describe_drift(drift, current())
 
 
 def render_hop(hop: wording.Hop, outlet_of: pd.Series) -> None:
     source = outlet_of.get(hop.source, hop.source)
     target = outlet_of.get(hop.target, hop.target)
-    compared = TEXT_LABELS.get(hop.text_used, "texts")
-    st.markdown(f"**{md(source)} → {md(target)}** · {compared} compared")
+    compared = tr(TEXT_LABELS.get(hop.text_used, N_("texts")))
+    st.markdown(f"**{md(source)} → {md(target)}** · " + tr("{texts} compared", texts=compared))
     if hop.text_used:
         st.markdown(f"{md(source)}: {md(hop.before)}")
         st.markdown(f"{md(target)}: {highlighted(hop)}")
@@ -72,18 +65,22 @@ def render_wording(tab, case: Case, case_key: str, view: View) -> None:
             for drift in hop.drifts:
                 counts[drift.kind] = counts.get(drift.kind, 0) + 1
         if not found:
-            st.caption("No documented link among the events shown changed the claim's wording.")
+            st.caption(tr("No documented link among the events shown changed the claim's wording."))
             return
-        named = ", ".join(f"{n} × {DRIFT_LABELS.get(k, k)}" for k, n in sorted(counts.items()))
+        named = ", ".join(
+            f"{n} × {tr(wording.DRIFT_NAMES.get(k, k))}" for k, n in sorted(counts.items())
+        )
         st.markdown(
-            f"**{len(found)}** documented links change the wording"
+            tr("**{n}** documented links change the wording", n=len(found))
             + (f": {md(named)}." if named else ".")
-            + " Struck through: words the cited source had and this one dropped; in bold: added."
+            + tr(
+                " Struck through: words the cited source had and this one dropped; in bold: added."
+            )
         )
         for hop in found[:SHOWN_HOPS]:
             render_hop(hop, outlet_of)
         if len(found) > SHOWN_HOPS:
             st.caption(
-                f"The first {SHOWN_HOPS} of {len(found)} are shown; "
-                "`summary --json` lists them all."
-            )
+                tr("The first {shown} of {n} are shown; `summary --json` lists them all.",
+                   shown=SHOWN_HOPS, n=len(found))
+            )  # fmt: skip
