@@ -24,6 +24,8 @@ from babel.dates import format_skeleton
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
+from claimtrace import vocab
+
 LOCALES = Path(__file__).resolve().parent / "locales"
 
 # The languages of the switch: code -> its own name.
@@ -133,3 +135,20 @@ class Translator:
 
 
 ENGLISH = Translator(DEFAULT)
+
+
+def _local_name(code: str | None, english: str, lang: str, names: str) -> str:
+    if lang == "en" or code is None:
+        return english
+    return getattr(Translator(lang).locale, names).get(code) or english
+
+
+def country_name(value: object, lang: str = "en") -> str:
+    """A country's display name in `lang`: "Russia", "Russland" (CLDR's, by Babel), for a code
+    or any spelling claimtrace.vocab knows; an unknown string is returned unchanged."""
+    return _local_name(vocab.country_code(value), vocab.country_name(value), lang, "territories")
+
+
+def language_name(value: object, lang: str = "en") -> str:
+    """A language's display name in `lang`: "Russian", "Russisch"; see country_name."""
+    return _local_name(vocab.language_code(value), vocab.language_name(value), lang, "languages")

@@ -14,8 +14,7 @@ from claimtrace.dates import format_intervals
 from claimtrace.figures import theme, timescale
 from claimtrace.figures.textwidth import text_px
 from claimtrace.figures.timescale import TimeScale
-from claimtrace.i18n import N_, Translator
-from claimtrace.vocab import country_name, language_name
+from claimtrace.i18n import N_, Translator, country_name, language_name
 
 DIMENSIONS = ("outlet_type", "country", "language", "stance", "evidence")
 DIMENSION_LABELS = {

@@ -62,7 +62,12 @@ class Break:
     start: int
     end: int
 
-    def label(self, lang: str = "en") -> str:
+    @property
+    def label(self) -> str:
+        return self.label_in("en")
+
+    def label_in(self, lang: str) -> str:
+        """'⋯ 17 days ⋯' ('⋯ 17 Tage ⋯')."""
         return f"⋯ {duration(self.end - self.start, lang)} ⋯"
 
 
@@ -167,7 +172,7 @@ class TimeScale:
         taken: list[tuple[float, float]] = []
         marks = []
         for b in self.breaks:
-            label = b.label(self.lang)
+            label = b.label_in(self.lang)
             c, w = (b.x0 + b.x1) / 2, text_px(label, size) + 8
             if any(x0 < c + w / 2 and c - w / 2 < x1 for x0, x1 in taken):
                 continue  # the shaded band still shows the break; its length is in the caption

@@ -18,8 +18,6 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from babel import Locale
-
 __all__ = [
     "country_code",
     "country_name",
@@ -95,27 +93,19 @@ def language_code(value: str) -> str | None:
     return _code(LANGUAGES_CSV, value)
 
 
-_BABEL_LOCALES = {"de": "de_DE", "de-CH": "de_CH"}
+def country_name(code: str) -> str:
+    """Short English display name ("Russia") for a country code or any known spelling.
+
+    A string that is not recognised is returned unchanged; a non-string gives "".
+    (claimtrace.i18n.country_name gives it in the reader's language.)
+    """
+    return _name(COUNTRIES_CSV, code)
 
 
-def _local_name(path: Path, value: object, lang: str, names: str) -> str:
-    english = _name(path, value)
-    locale = _BABEL_LOCALES.get(lang)
-    code = _code(path, value) if locale else None
-    if code is None:
-        return english
-    local = getattr(Locale.parse(locale), names).get(code)
-    return local or english
+def language_name(code: str) -> str:
+    """English display name ("German") for a language code or any known spelling.
 
-
-def country_name(code: str, lang: str = "en") -> str:
-    """Short display name ("Russia"; in German "Russland", by Babel's CLDR data) for a country
-    code or any known spelling. A string that is not recognised is returned unchanged; a
-    non-string gives ""."""
-    return _local_name(COUNTRIES_CSV, code, lang, "territories")
-
-
-def language_name(code: str, lang: str = "en") -> str:
-    """Display name ("German"; in German "Deutsch") for a language code or any known spelling.
-    A string that is not recognised is returned unchanged; a non-string gives ""."""
-    return _local_name(LANGUAGES_CSV, code, lang, "languages")
+    A string that is not recognised is returned unchanged; a non-string gives "".
+    (claimtrace.i18n.language_name gives it in the reader's language.)
+    """
+    return _name(LANGUAGES_CSV, code)
