@@ -12,14 +12,18 @@ import streamlit as st
 
 from claimtrace import editing, ingest, schema
 from claimtrace.changes import Diff, apply, describe, diff
+from claimtrace.i18n import N_
 from claimtrace.model import Case
 from claimtrace.store import Conflict, Content
 from components import casestore, state
 from components.casestore import Stored
+from components.lang import tr
 from components.sidebar import TIMEZONES
 from components.text import md
 
 CONFLICT = "_conflict"  # (case id, base, their revision number, my content as JSON)
+# What happened to a row, in the table of a change (the Diff's own words are the keys).
+KINDS = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed")}
 
 
 def editor_key(stored: Stored) -> str:
@@ -30,14 +34,17 @@ def editor_key(stored: Stored) -> str:
 
 def render_case_editor(stored: Stored, case: Case) -> None:
     # Keyed, so that it stays open across the reruns an edit makes, whatever appears above it.
-    with st.expander("Edit this case: events, details, history", key="case-editing"):
+    with st.expander(tr("Edit this case: events, details, history"), key="case-editing"):
         st.caption(
-            f"{md(casestore.store_line(stored))} Every save is a new revision: nothing saved is "
-            "ever lost, and any revision can be restored."
+            tr(
+                "{store} Every save is a new revision: nothing saved is ever lost, and any "
+                "revision can be restored.",
+                store=md(casestore.store_line(stored)),
+            )
         )
         _render_conflict(stored)
         events, details, history = st.tabs(
-            ["Events", "Case details", "History"], key="case-editing-tab"
+            [tr("Events"), tr("Case details"), tr("History")], key="case-editing-tab"
         )
         with events:
             _render_events(stored, case)
@@ -64,7 +71,9 @@ def _save(stored: Stored, content: Content, message: str) -> None:
         return
     st.session_state.pop(CONFLICT, None)
     state.set_revision(revision.number)
-    st.session_state[state.FLASH] = f"Saved as revision {revision.number}: {revision.changes}."
+    st.session_state[state.FLASH] = tr(
+        "Saved as revision {number}: {changes}.", number=revision.number, changes=revision.changes
+    )
     st.rerun()
 
 
@@ -78,17 +87,24 @@ def _render_conflict(stored: Stored) -> None:
     base_content = stored.revision.content
     mine = Content.from_json(mine_json)
     st.error(
-        f"Not saved: {md(theirs.author)} saved this case at "
-        f"{theirs.created_at[:16].replace('T', ' ')} UTC (revision {theirs.number}) after you "
-        f"opened revision {base}. Your edits are still here, unsaved."
+        tr(
+            "Not saved: {author} saved this case at {moment} UTC (revision {theirs}) after you "
+            "opened revision {base}. Your edits are still here, unsaved.",
+            author=md(theirs.author),
+            moment=theirs.created_at[:16].replace("T", " "),
+            theirs=theirs.number,
+            base=base,
+        )
     )
-    st.markdown(f"**Their change** (revision {base} → {theirs.number}):")
+    st.markdown(
+        tr("**Their change** (revision {base} → {theirs}):", base=base, theirs=theirs.number)
+    )
     _show_diff(diff(base_content, theirs.content))
-    st.markdown("**Your change**, not yet saved:")
+    st.markdown(tr("**Your change**, not yet saved:"))
     _show_diff(diff(base_content, mine))
     left, right = st.columns(2)
     if left.button(
-        f"Apply my edits to revision {theirs.number} and save",
+        tr("Apply my edits to revision {number} and save", number=theirs.number),
         key="conflict-merge",
         type="primary",
     ):
@@ -99,7 +115,9 @@ def _render_conflict(stored: Stored) -> None:
         latest = Stored(store, store.case(stored.record.id), theirs, editable=True)
         st.session_state.pop(CONFLICT, None)
         _save(latest, merged, message)
-    if right.button(f"Drop my edits and open revision {theirs.number}", key="conflict-drop"):
+    if right.button(
+        tr("Drop my edits and open revision {number}", number=theirs.number), key="conflict-drop"
+    ):
         st.session_state.pop(CONFLICT, None)
         state.set_revision(theirs.number)
         st.rerun()
@@ -108,23 +126,25 @@ def _render_conflict(stored: Stored) -> None:
 def _column_config(content: Content) -> dict:
     config: dict = {
         editing.PROBLEM: st.column_config.TextColumn(
-            "Problem", disabled=True, help="Why the row is rejected, or what to check"
+            tr("Problem"), disabled=True, help=tr("Why the row is rejected, or what to check")
         ),
         "date": st.column_config.TextColumn(
             "date",
-            help="As in a file: 2022-08-05, 05.08.2022, 2022-08-05 14:30, 2022-08 (that month)",
+            help=tr("As in a file: 2022-08-05, 05.08.2022, 2022-08-05 14:30, 2022-08 (that month)"),
         ),
         "date_end": st.column_config.TextColumn(
-            "date_end", help="The latest it can have been, where the date is uncertain"
+            "date_end", help=tr("The latest it can have been, where the date is uncertain")
         ),
         "cites": st.column_config.MultiselectColumn(
             "cites",
             options=editing.cite_options(content),
             accept_new_options=True,
-            help="Events of this case (by id) or outside sources (type a name) it attributes "
-            "the claim to",
+            help=tr(
+                "Events of this case (by id) or outside sources (type a name) it attributes "
+                "the claim to"
+            ),
         ),
-        "url": st.column_config.LinkColumn("url", help="Link to the item"),
+        "url": st.column_config.LinkColumn("url", help=tr("Link to the item")),
     }
     for column in editing.PICKERS:
         config[column] = st.column_config.SelectboxColumn(
@@ -143,12 +163,17 @@ def _render_events(stored: Stored, case: Case) -> None:
     readonly = not stored.editable
     if readonly:
         st.info(
-            f"This is revision {stored.revision.number}, not the latest: it can be looked at "
-            "and restored (History), not edited."
+            tr(
+                "This is revision {number}, not the latest: it can be looked at and restored "
+                "(History), not edited.",
+                number=stored.revision.number,
+            )
         )
     st.caption(
-        "Click a cell to change it; add a row at the bottom, delete rows by ticking them. "
-        "Rows are checked as a file is: a rejected row stays here with its reason."
+        tr(
+            "Click a cell to change it; add a row at the bottom, delete rows by ticking them. "
+            "Rows are checked as a file is: a rejected row stays here with its reason."
+        )
     )
     edited = st.data_editor(
         frame,
@@ -163,7 +188,7 @@ def _render_events(stored: Stored, case: Case) -> None:
     candidate = editing.content_from_frame(edited, content.meta, content.header)
     change = diff(content, candidate)
     if change.empty:
-        st.caption("No unsaved change.")
+        st.caption(tr("No unsaved change."))
         return
     checked = ingest.load_table(
         list(candidate.header),
@@ -172,15 +197,20 @@ def _render_events(stored: Stored, case: Case) -> None:
         "check",
         candidate.sha256,
     )
-    st.markdown(f"**Unsaved:** {md(describe(change))}.")
+    st.markdown(tr("**Unsaved:** {change}.", change=md(describe(change))))
     st.caption(
-        f"After saving, {len(checked.events):,} of {len(candidate.rows):,} rows load and "
-        f"{len(checked.rejected):,} are rejected."
+        tr(
+            "After saving, {loaded} of {rows} rows load and {rejected} are rejected.",
+            loaded=tr.number(len(checked.events)),
+            rows=tr.number(len(candidate.rows)),
+            rejected=tr.number(len(checked.rejected)),
+        )
     )
     for problem in checked.errors[:8]:
         st.warning(md(str(problem)))
-    message = st.text_input("What you changed (for the history)", key="edit-message")
-    if st.button(f"Save as revision {stored.revision.number + 1}", key="edit-save", type="primary"):
+    message = st.text_input(tr("What you changed (for the history)"), key="edit-message")
+    label = tr("Save as revision {number}", number=stored.revision.number + 1)
+    if st.button(label, key="edit-save", type="primary"):
         _save(stored, candidate, message)
 
 
@@ -191,24 +221,28 @@ def _render_details(stored: Stored) -> None:
     focus = meta.get("focus") if isinstance(meta.get("focus"), dict) else {}
     number = stored.revision.number
     with st.form(f"details-{stored.record.id}-{number}", border=False):
-        title = st.text_input("Title", value=str(meta.get("title", "")), disabled=readonly)
-        claim = st.text_area("The claim, in one sentence", value=str(meta.get("claim", "")))
-        summary = st.text_area("Summary", value=str(meta.get("summary", "")), height=150)
+        title = st.text_input(tr("Title"), value=str(meta.get("title", "")), disabled=readonly)
+        claim = st.text_area(tr("The claim, in one sentence"), value=str(meta.get("claim", "")))
+        summary = st.text_area(tr("Summary"), value=str(meta.get("summary", "")), height=150)
         zones = list(dict.fromkeys([str(meta.get("timezone") or "UTC"), *TIMEZONES]))
-        timezone = st.selectbox("Time zone of times without an offset", zones)
+        timezone = st.selectbox(tr("Time zone of times without an offset"), zones)
         has_focus = st.checkbox(
-            "Open on a focus period", value=bool(focus.get("from") and focus.get("to"))
+            tr("Open on a focus period"), value=bool(focus.get("from") and focus.get("to"))
         )
         left, right = st.columns(2)
-        start = left.date_input("Focus from", value=_day(focus.get("from")), format="DD.MM.YYYY")
-        end = right.date_input("Focus to", value=_day(focus.get("to")), format="DD.MM.YYYY")
-        credit = st.text_input(
-            "Credit (printed under every exported figure)", value=str(meta.get("credit", ""))
+        start = left.date_input(
+            tr("Focus from"), value=_day(focus.get("from")), format="DD.MM.YYYY"
         )
-        sources = st.text_area("Sources and method", value=str(meta.get("sources", "")))
-        message = st.text_input("What you changed (for the history)")
+        end = right.date_input(tr("Focus to"), value=_day(focus.get("to")), format="DD.MM.YYYY")
+        credit = st.text_input(
+            tr("Credit (printed under every exported figure)"), value=str(meta.get("credit", ""))
+        )
+        sources = st.text_area(tr("Sources and method"), value=str(meta.get("sources", "")))
+        message = st.text_input(tr("What you changed (for the history)"))
         saved = st.form_submit_button(
-            f"Save details as revision {number + 1}", disabled=readonly, type="primary"
+            tr("Save details as revision {number}", number=number + 1),
+            disabled=readonly,
+            type="primary",
         )
     if not saved:
         return
@@ -220,11 +254,11 @@ def _render_details(stored: Stored) -> None:
     else:
         new.pop("focus", None)
     if not new["title"]:
-        st.error("A case needs a title.")
+        st.error(tr("A case needs a title."))
         return
     candidate = Content(new, content.header, content.rows)
     if diff(content, candidate).empty:
-        st.info("Nothing changed.")
+        st.info(tr("Nothing changed."))
         return
     _save(stored, candidate, message)
 
@@ -241,67 +275,71 @@ def _render_history(stored: Stored) -> None:
     history = store.history(record.id)
     table = pd.DataFrame(
         {
-            "revision": [r.number for r in history],
-            "saved (UTC)": [r.created_at[:19].replace("T", " ") for r in history],
-            "by": [r.author for r in history],
-            "what changed": [r.changes for r in history],
-            "note": [r.message for r in history],
+            tr("revision"): [r.number for r in history],
+            tr("saved (UTC)"): [r.created_at[:19].replace("T", " ") for r in history],
+            tr("by"): [r.author for r in history],
+            tr("what changed"): [r.changes for r in history],
+            tr("note"): [r.message for r in history],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch", key="history-table")
     numbers = [r.number for r in history]
     left, right = st.columns(2)
     older = left.selectbox(
-        "Compare revision", numbers, index=min(1, len(numbers) - 1), key="history-from"
+        tr("Compare revision"), numbers, index=min(1, len(numbers) - 1), key="history-from"
     )
-    newer = right.selectbox("with revision", numbers, index=0, key="history-to")
+    newer = right.selectbox(tr("with revision"), numbers, index=0, key="history-to")
     if older != newer:
         a, b = sorted([older, newer])
-        st.markdown(f"**Revision {a} → {b}**")
+        st.markdown(tr("**Revision {a} → {b}**", a=a, b=b))
         _show_diff(diff(store.revision(record.id, a).content, store.revision(record.id, b).content))
     pick = st.selectbox(
-        "Revision to open or restore",
+        tr("Revision to open or restore"),
         numbers,
         index=numbers.index(stored.revision.number),
         key="history-pick",
     )
     left, right = st.columns(2)
     left.button(
-        f"Open revision {pick}",
+        tr("Open revision {number}", number=pick),
         key="history-open",
         on_click=state.set_revision,
         args=(pick,),
-        help="Look at it (read-only); a link to the page keeps showing it.",
+        help=tr("Look at it (read-only); a link to the page keeps showing it."),
     )
     if right.button(
-        f"Restore revision {pick} as the latest",
+        tr("Restore revision {number} as the latest", number=pick),
         key="history-restore",
         disabled=pick == record.head,
-        help="Saves its content as a new revision; the revisions in between stay in the history.",
+        help=tr(
+            "Saves its content as a new revision; the revisions in between stay in the history."
+        ),
     ):
         revision = store.restore(record.id, pick, record.head, casestore.author())
         state.set_revision(revision.number)
-        st.session_state[state.FLASH] = f"Revision {pick} restored as revision {revision.number}."
+        st.session_state[state.FLASH] = tr(
+            "Revision {pick} restored as revision {number}.", pick=pick, number=revision.number
+        )
         st.rerun()
 
 
 def _show_diff(change: Diff) -> None:
     if change.empty:
-        st.caption("No change.")
+        st.caption(tr("No change."))
         return
     st.caption(md(describe(change)))
     rows = []
     for key, before, after in change.meta:
-        rows.append(("case details", key, "", before, after))
+        rows.append((tr("case details"), key, "", before, after))
     for row in change.rows:
         name = row.key.removeprefix("id ")
         if row.kind == "changed":
-            rows += [("changed", name, c, a, b) for c, a, b in row.cells]
+            rows += [(tr("changed"), name, c, a, b) for c, a, b in row.cells]
         else:
             text = ", ".join(f"{c}: {v}" for c, v in row.row if c in ("date", "outlet", "headline"))
             rows.append(
                 (
-                    row.kind,
+                    tr(KINDS[row.kind]) if row.kind in KINDS else row.kind,
                     name,
                     "",
                     text if row.kind == "removed" else "",
@@ -309,7 +347,9 @@ def _show_diff(change: Diff) -> None:
                 )
             )
     st.dataframe(
-        pd.DataFrame(rows, columns=["what", "row", "column", "before", "after"]),
+        pd.DataFrame(
+            rows, columns=[tr("what"), tr("row"), tr("column"), tr("before"), tr("after")]
+        ),
         hide_index=True,
         width="stretch",
     )

@@ -16,6 +16,7 @@ from claimtrace.model import Case
 from claimtrace.readers import read_table
 from claimtrace.store import ENV_URL, CaseRecord, Revision, Store, StoreError, database_url
 from components import loading, state
+from components.lang import tr
 from components.text import md
 
 IMPORT_ERROR = "_import_error"
@@ -65,7 +66,11 @@ def open_store() -> Store | None:
         from claimtrace.store import describe_url
 
         st.sidebar.error(
-            f"The case store ({md(describe_url(url))}) cannot be opened: {md(str(exc)[:300])}"
+            tr(
+                "The case store ({store}) cannot be opened: {reason}",
+                store=md(describe_url(url)),
+                reason=md(str(exc)[:300]),
+            )
         )
         return None
 
@@ -76,10 +81,10 @@ def author() -> str:
 
 def render_author() -> None:
     st.sidebar.text_input(
-        "Your name, for the case history",
+        tr("Your name, for the case history"),
         key=state.AUTHOR,
-        placeholder="e.g. Anna Muster",
-        help="Each save is a revision that says who made it and when.",
+        placeholder=tr("e.g. Anna Muster"),
+        help=tr("Each save is a revision that says who made it and when."),
     )
 
 
@@ -123,7 +128,12 @@ def copy_bundled(case: Case, slug: str) -> None:
     meta = json.loads((path.parent / "case.json").read_text(encoding="utf-8"))
     origin = f"bundled case {slug}, sha256 {case.source.short_hash}"
     if _keep(table, meta, None, f"Copied from the bundled case {slug}", origin):
-        _flash(f"Copied into the case store as “{case.meta.title}”: you can edit it now.")
+        _flash(
+            tr(
+                "Copied into the case store as “{title}”: you can edit it now.",
+                title=case.meta.title,
+            )
+        )
 
 
 def save_upload(case: Case, data: bytes, columns: dict[str, str] | None) -> None:
@@ -137,8 +147,13 @@ def save_upload(case: Case, data: bytes, columns: dict[str, str] | None) -> None
     origin = f"file {case.source.name}, sha256 {case.source.short_hash}"
     if _keep(table, meta, columns, f"Saved from the file {case.source.name}", origin):
         _flash(
-            f"Saved “{case.meta.title}” in the case store with all {len(table[1]):,} rows "
-            f"({len(case.rejected):,} rejected: fix them in the table editor)."
+            tr(
+                "Saved “{title}” in the case store with all {rows} rows ({rejected} rejected: "
+                "fix them in the table editor).",
+                title=case.meta.title,
+                rows=tr.number(len(table[1])),
+                rejected=tr.number(len(case.rejected)),
+            )
         )
 
 
@@ -147,7 +162,7 @@ def render_stored_picker() -> tuple[Case | None, Stored | None]:
     store = open_store()
     if store is None:
         return None, None
-    archived = st.sidebar.toggle("Show archived cases", key="show-archived")
+    archived = st.sidebar.toggle(tr("Show archived cases"), key="show-archived")
     records = {r.id: r for r in store.cases(archived=archived)}
     wanted = st.session_state.get(state.STORED) or st.query_params.get(state.STORED)
     if wanted and wanted not in records:
@@ -155,15 +170,17 @@ def render_stored_picker() -> tuple[Case | None, Stored | None]:
             records[wanted] = store.case(wanted)
     if not records:
         st.sidebar.info(
-            "No stored case yet. Copy the bundled case into the store, or upload a file and "
-            "save it as a new case."
+            tr(
+                "No stored case yet. Copy the bundled case into the store, or upload a file and "
+                "save it as a new case."
+            )
         )
         _render_import(store)
         return None, None
     case_id = st.sidebar.selectbox(
-        "Stored case",
+        tr("Stored case"),
         list(records),
-        format_func=lambda i: records[i].title + (" (archived)" if records[i].archived else ""),
+        format_func=lambda i: records[i].title + (tr(" (archived)") if records[i].archived else ""),
         key=state.STORED,
         bind="query-params",
     )
@@ -193,22 +210,43 @@ def render_stored_picker() -> tuple[Case | None, Stored | None]:
 
 def _render_revision_note(stored: Stored) -> None:
     rev, record = stored.revision, stored.record
-    saved = f"saved {rev.created_at[:16].replace('T', ' ')} UTC by {md(rev.author)}"
+    saved = tr(
+        "saved {moment} UTC by {author}",
+        moment=rev.created_at[:16].replace("T", " "),
+        author=md(rev.author),
+    )
     if stored.latest:
-        st.sidebar.caption(f"Revision {rev.number} (the latest), {saved}. {md(store_line(stored))}")
+        st.sidebar.caption(
+            tr(
+                "Revision {number} (the latest), {saved}. {store}",
+                number=rev.number,
+                saved=saved,
+                store=md(store_line(stored)),
+            )
+        )
         return
     if stored.editable:
         st.sidebar.warning(
-            f"Revision {record.head} was saved since you opened revision {rev.number} ({saved}). "
-            "Your unsaved edits stay here; saving them shows both changes first."
+            tr(
+                "Revision {head} was saved since you opened revision {number} ({saved}). "
+                "Your unsaved edits stay here; saving them shows both changes first.",
+                head=record.head,
+                number=rev.number,
+                saved=saved,
+            )
         )
         return
     st.sidebar.warning(
-        f"You are looking at revision {rev.number} of {record.head}, {saved}. "
-        "A link to this view keeps showing this revision; to edit, go to the latest."
+        tr(
+            "You are looking at revision {number} of {head}, {saved}. "
+            "A link to this view keeps showing this revision; to edit, go to the latest.",
+            number=rev.number,
+            head=record.head,
+            saved=saved,
+        )
     )
     st.sidebar.button(
-        f"Go to the latest revision ({record.head})",
+        tr("Go to the latest revision ({head})", head=record.head),
         on_click=state.set_revision,
         args=(record.head,),
         key="to-latest",
@@ -216,30 +254,30 @@ def _render_revision_note(stored: Stored) -> None:
 
 
 def store_line(stored: Stored) -> str:
-    return f"Kept in the {stored.store.description}."
+    return tr("Kept in the {store}.", store=stored.store.description)
 
 
 def _render_actions(stored: Stored) -> None:
     record, store = stored.record, stored.store
-    with st.sidebar.expander("Manage this case"):
+    with st.sidebar.expander(tr("Manage this case")):
         st.button(
-            "Duplicate",
+            tr("Duplicate"),
             key="case-duplicate",
             on_click=_duplicate,
             args=(store, record),
-            help="A new case starting from the latest revision of this one.",
+            help=tr("A new case starting from the latest revision of this one."),
         )
-        label = "Unarchive" if record.archived else "Archive"
+        label = tr("Unarchive") if record.archived else tr("Archive")
         st.button(
             label,
             key="case-archive",
             on_click=_archive,
             args=(store, record),
-            help="Archived cases are hidden from the list (kept, with their history).",
+            help=tr("Archived cases are hidden from the list (kept, with their history)."),
         )
         export = json.dumps(store.export_case(record.id), ensure_ascii=False, indent=1)
         st.download_button(
-            "Export the case with its history (JSON)",
+            tr("Export the case with its history (JSON)"),
             export,
             file_name=f"claimtrace-case-{record.id}.json",
             mime="application/json",
@@ -247,10 +285,10 @@ def _render_actions(stored: Stored) -> None:
             on_click="ignore",
         )
         sure = st.checkbox(
-            "I want to delete this case and its whole history", key="case-delete-sure"
+            tr("I want to delete this case and its whole history"), key="case-delete-sure"
         )
         st.button(
-            "Delete",
+            tr("Delete"),
             key="case-delete",
             disabled=not sure,
             on_click=_delete,
@@ -260,18 +298,18 @@ def _render_actions(stored: Stored) -> None:
 
 
 def _render_import(store: Store) -> None:
-    with st.sidebar.expander("Import a case (a ClaimTrace JSON export)"):
-        upload = st.file_uploader("Case export", type=["json"], key="case-import")
+    with st.sidebar.expander(tr("Import a case (a ClaimTrace JSON export)")):
+        upload = st.file_uploader(tr("Case export"), type=["json"], key="case-import")
         failed = st.session_state.pop(IMPORT_ERROR, None)
         if failed:
             st.error(md(failed))
         if upload is not None:
             st.button(
-                "Import it as a new case",
+                tr("Import it as a new case"),
                 key="case-import-go",
                 on_click=_import,
                 args=(store,),
-                help="A new case with the export's whole history; the export is not changed.",
+                help=tr("A new case with the export's whole history; the export is not changed."),
             )
 
 
@@ -285,20 +323,30 @@ def _import(store: Store) -> None:
         st.session_state[IMPORT_ERROR] = f"{upload.name}: {exc}"
         return
     _open_case(record.id, record.head)
-    _flash(f"Imported “{record.title}” with its {record.head} revisions.")
+    _flash(
+        tr.plural(
+            record.head,
+            "Imported “{title}” with its {n} revision.",
+            "Imported “{title}” with its {n} revisions.",
+            title=record.title,
+        )
+    )
 
 
 def _duplicate(store: Store, record: CaseRecord) -> None:
     revision = store.duplicate(record.id, author())
     _open_case(revision.case_id, 1)
-    _flash(f"Duplicated “{record.title}”: this is the copy.")
+    _flash(tr("Duplicated “{title}”: this is the copy.", title=record.title))
 
 
 def _archive(store: Store, record: CaseRecord) -> None:
     store.set_archived(record.id, not record.archived)
     if not record.archived:
         st.session_state["show-archived"] = True  # keep it on screen, marked archived
-    _flash(f"“{record.title}” is {'no longer ' if record.archived else ''}archived.")
+    if record.archived:
+        _flash(tr("“{title}” is no longer archived.", title=record.title))
+    else:
+        _flash(tr("“{title}” is archived.", title=record.title))
 
 
 def _delete(store: Store, record: CaseRecord) -> None:
@@ -306,4 +354,4 @@ def _delete(store: Store, record: CaseRecord) -> None:
     st.session_state.pop(state.STORED, None)
     st.session_state.pop("case-delete-sure", None)
     state.set_revision(None)
-    _flash(f"Deleted “{record.title}” and its history.")
+    _flash(tr("Deleted “{title}” and its history.", title=record.title))

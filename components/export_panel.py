@@ -15,10 +15,12 @@ import streamlit as st
 from claimtrace import export, report
 from claimtrace.figures.common import Options
 from claimtrace.filters import Filters, View
+from claimtrace.i18n import N_
 from claimtrace.model import Case
+from components.lang import current, tr
 
 EXPANDER = "export-panel"  # the panel's open state, in session state
-VIEW_LABELS = {"timeline": "Timeline", "network": "Network", "both": "Both, stacked"}
+VIEW_LABELS = {"timeline": N_("Timeline"), "network": N_("Network"), "both": N_("Both, stacked")}
 _SOME_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -38,7 +40,7 @@ def _image(
     """The image, keyed by content (`content` stands for the case and the view, and so for
     `_basis`, the events the time axis is made for)."""
     parts = report.figures_for(_view, options, spec.view, filters.now, _basis)
-    footer = report.provenance(_case, filters, inferred_shown=inferred)
+    footer = report.provenance(_case, filters, inferred_shown=inferred, lang=current())
     return export.image_bytes(report.report_figure(parts, spec, footer), fmt, scale)
 
 
@@ -60,7 +62,9 @@ def _fit(
 
 def _fit_footer(case: Case, filters: Filters, inferred: bool) -> list[str]:
     # Any fixed moment: the time of export takes the same room in the footer whenever it is.
-    return report.provenance(case, filters, inferred_shown=inferred, now=_SOME_MOMENT)
+    return report.provenance(
+        case, filters, inferred_shown=inferred, now=_SOME_MOMENT, lang=current()
+    )
 
 
 def _screen_parts(
@@ -95,7 +99,7 @@ def render_export_panel(
     key = case.source.short_hash  # text inputs start again from the case's own title and claim
     stem = report.file_stem(case)
     panel = st.expander(
-        "Export: images, interactive page, tables and graph",
+        tr("Export: images, interactive page, tables and graph"),
         expanded=False,
         key=EXPANDER,
         on_change="rerun",  # its contents are made only while it is open
@@ -105,57 +109,61 @@ def render_export_panel(
             return
         left, middle, right = st.columns(3)
         which = left.radio(
-            "Figure",
+            tr("Figure"),
             report.VIEWS,
             index=0,
-            format_func=VIEW_LABELS.get,
+            format_func=lambda v: tr(VIEW_LABELS[v]),
             key="export-view",
             horizontal=True,
         )
         preset = middle.selectbox(
-            "Size (layout pixels)",
+            tr("Size (layout pixels)"),
             [*report.SIZES, "custom"],
-            format_func=report.SIZE_LABELS.get,
+            format_func=lambda v: tr(report.SIZE_LABELS[v]),
             key="export-size",
-            help="A4 landscape is 1123 × 794: A4 at 96 pixels per inch, the unit charts are "
-            "laid out in, so text prints at its on-screen size and the PDF is an A4 page. "
-            "For print, take the PNG at 3× (288 dpi) or the PDF.",
+            help=tr(
+                "A4 landscape is 1123 × 794: A4 at 96 pixels per inch, the unit charts are "
+                "laid out in, so text prints at its on-screen size and the PDF is an A4 page. "
+                "For print, take the PNG at 3× (288 dpi) or the PDF."
+            ),
         )
         if preset == "custom":
             a, b = middle.columns(2)
             width = a.number_input(
-                "Width", report.MIN_SIDE, report.MAX_SIDE, 1600, 10, key="export-width"
+                tr("Width"), report.MIN_SIDE, report.MAX_SIDE, 1600, 10, key="export-width"
             )
             height = b.number_input(
-                "Height", report.MIN_SIDE, report.MAX_SIDE, 900, 10, key="export-height"
+                tr("Height"), report.MIN_SIDE, report.MAX_SIDE, 900, 10, key="export-height"
             )
         else:
             width, height = report.SIZES[preset]
         fmt = right.radio(
-            "Format",
+            tr("Format"),
             export.IMAGE_FORMATS,
             format_func=str.upper,
             key="export-format",
             horizontal=True,
         )
         scale = right.radio(
-            "Scale (PNG)",
+            tr("Scale (PNG)"),
             [1, 2, 3],
             format_func=lambda s: f"{s}×",
             key="export-scale",
             horizontal=True,
             disabled=fmt != "png",
-            help="Pixels of the PNG per layout pixel: 2× for screens, 3× for print.",
+            help=tr("Pixels of the PNG per layout pixel: 2× for screens, 3× for print."),
         )
-        title = st.text_input("Title", value=case.meta.title, key=f"export-title-{key}")
-        subtitle = st.text_input("Subtitle", value=case.meta.claim, key=f"export-subtitle-{key}")
+        title = st.text_input(tr("Title"), value=case.meta.title, key=f"export-title-{key}")
+        subtitle = st.text_input(
+            tr("Subtitle"), value=case.meta.claim, key=f"export-subtitle-{key}"
+        )
         drawn = options
         if options.selected or options.highlight:
             keep = st.checkbox(
-                "Keep the highlight of the picked events",
+                tr("Keep the highlight of the picked events"),
                 value=True,
                 key="export-keep-highlight",
-                help="Off: every event drawn at full strength, as before anything was picked.",
+                help=tr("Off: every event drawn at full strength, as before anything was picked."),
             )
             if not keep:
                 drawn = replace(options, selected=(), highlight=())
@@ -172,26 +180,34 @@ def render_export_panel(
             # A preset keeps its width and grows in height: text never shrinks to fit.
             spec = replace(spec, height=enough)
             share = 1.0
-            middle.caption(f"Height {enough:,} px, so that the charts keep their size.")
+            middle.caption(
+                tr("Height {n} px, so that the charts keep their size.", n=tr.number(enough))
+            )
         if share < report.SQUEEZED:
             st.warning(
-                f"At {spec.width} × {spec.height} the charts get {share:.0%} of their on-screen "
-                f"height, so labels and points overlap. A height of {enough:,} pixels keeps them "
-                "as on screen (choose Custom size).",
+                tr(
+                    "At {width} × {height} the charts get {share} of their on-screen height, so "
+                    "labels and points overlap. A height of {enough} pixels keeps them as on "
+                    "screen (choose Custom size).",
+                    width=spec.width,
+                    height=spec.height,
+                    share=tr.percent(share),
+                    enough=tr.number(enough),
+                ),
                 icon="⚠️",
             )
-        if st.button("Prepare image", key="export-prepare", type="primary"):
+        if st.button(tr("Prepare image"), key="export-prepare", type="primary"):
             try:
-                with st.spinner("Rendering the image…"):
+                with st.spinner(tr("Rendering the image…")):
                     data = _image(
                         content, case, view, filters, drawn, spec, inferred, fmt, scale, basis
                     )
             except export.ImageExportUnavailable as exc:
-                st.error(f"Images cannot be made on this machine: {exc}.")
+                st.error(tr("Images cannot be made on this machine: {reason}.", reason=exc))
             else:
                 name = export.file_name(stem, fmt, which)
                 st.download_button(
-                    f"Download {name}",
+                    tr("Download {name}", name=name),
                     data,
                     file_name=name,
                     mime=export.MIME[fmt],
@@ -200,12 +216,20 @@ def render_export_panel(
                     icon=":material/download:",
                 )
                 if fmt == "png":
-                    st.image(data, caption=f"{name}, as it will be saved", width="stretch")
+                    st.image(
+                        data, caption=tr("{name}, as it will be saved", name=name), width="stretch"
+                    )
         st.caption(
-            "Every image carries a footer: the case, the data file and the start of its SHA-256, "
-            "the filters, the time of export (UTC)"
-            + (", “dashed = inferred link”" if inferred else "")
-            + " and the case's credit line."
+            tr(
+                "Every image carries a footer: the case, the data file and the start of its "
+                "SHA-256, the filters, the time of export (UTC), “dashed = inferred link” and the "
+                "case's credit line."
+            )
+            if inferred
+            else tr(
+                "Every image carries a footer: the case, the data file and the start of its "
+                "SHA-256, the filters, the time of export (UTC) and the case's credit line."
+            )
         )
         _other_downloads(case, view, filters, drawn, spec, inferred, stem, basis)
 
@@ -227,23 +251,23 @@ def _other_downloads(
         return export.diffusion_graph(view, tz)
 
     def footer() -> list[str]:
-        return report.provenance(case, filters, inferred_shown=inferred)
+        return report.provenance(case, filters, inferred_shown=inferred, lang=current())
 
     def page() -> bytes:
         parts = report.figures_for(view, options, spec.view, filters.now, basis)
         text = export.interactive_html(
-            parts, title=spec.title, subtitle=spec.subtitle, footer=footer()
+            parts, title=spec.title, subtitle=spec.subtitle, footer=footer(), lang=current()
         )
         return text.encode("utf-8")
 
     files = [
-        ("Interactive page (HTML)", "html", page),
-        ("Events (CSV)", "csv", lambda: export.events_csv(case, view)),
-        ("Events (JSON)", "json", lambda: export.events_json(case, view, filters, footer())),
-        ("Graph (GEXF, for Gephi)", "gexf", lambda: export.gexf_bytes(graph())),
-        ("Graph (GraphML)", "graphml", lambda: export.graphml_bytes(graph())),
+        (tr("Interactive page (HTML)"), "html", page),
+        (tr("Events (CSV)"), "csv", lambda: export.events_csv(case, view)),
+        (tr("Events (JSON)"), "json", lambda: export.events_json(case, view, filters, footer())),
+        (tr("Graph (GEXF, for Gephi)"), "gexf", lambda: export.gexf_bytes(graph())),
+        (tr("Graph (GraphML)"), "graphml", lambda: export.graphml_bytes(graph())),
     ]
-    st.markdown("**Other files** of what the filters show")
+    st.markdown(tr("**Other files** of what the filters show"))
     columns = st.columns(3)
     for i, (label, fmt, make) in enumerate(files):
         columns[i % 3].download_button(
@@ -256,7 +280,7 @@ def _other_downloads(
             width="stretch",
         )
     columns[len(files) % 3].download_button(
-        f"Rejected rows (CSV, {len(case.rejected)})",
+        tr("Rejected rows (CSV, {n})", n=tr.number(len(case.rejected))),
         lambda: export.rejected_csv(case),
         file_name=f"{stem}-rejected.csv",
         mime="text/csv",
@@ -266,10 +290,13 @@ def _other_downloads(
         width="stretch",
     )
     st.caption(
-        "The interactive page works offline (plotly.js is inside it). CSV files open safely in "
-        "Excel: a cell that starts with =, +, -, @, a tab or a carriage return gets a leading '. "
-        "GEXF and GraphML open in Gephi, with outlet, outlet type, dates, stance and evidence on "
-        "each node and kind (documented or inferred), confidence and reason on each link."
+        tr(
+            "The interactive page works offline (plotly.js is inside it). CSV files open safely "
+            "in Excel: a cell that starts with =, +, -, @, a tab or a carriage return gets a "
+            "leading '. GEXF and GraphML open in Gephi, with outlet, outlet type, dates, stance "
+            "and evidence on each node and kind (documented or inferred), confidence and reason "
+            "on each link."
+        )
     )
 
 
@@ -286,7 +313,9 @@ def chart_report(
     provenance footer; 1600 pixels wide and as tall as the chart needs (text keeps its size)."""
     drawn = replace(options, width=report.SIZES["report"][0])
     parts = report.figures_for(view, drawn, which, filters.now, basis)
-    footer = report.provenance(case, filters, inferred_shown=inferred_shown and which != "timeline")
+    footer = report.provenance(
+        case, filters, inferred_shown=inferred_shown and which != "timeline", lang=current()
+    )
     spec = report.Report(which, drawn.width, report.SIZES["report"][1], case.meta.title,
                          case.meta.claim)  # fmt: skip
     share, enough = report.fit(parts, spec, footer)
@@ -312,14 +341,18 @@ def render_chart_download(
         return export.image_bytes(figure, "png", 2)
 
     st.download_button(
-        f"Download the {which} as PNG, with its source footer",
+        tr("Download the timeline as PNG, with its source footer")
+        if which == "timeline"
+        else tr("Download the network as PNG, with its source footer"),
         image,
         file_name=export.file_name(report.file_stem(case), "png", which),
         mime=export.MIME["png"],
         key=f"chart-download-{which}",
         on_click="ignore",
         icon=":material/download:",
-        help="The chart as in a report: title, the claim, and a footer naming the case, the "
-        "data file and its SHA-256, the filters and the time of export. More sizes and formats "
-        "in the Export panel below.",
+        help=tr(
+            "The chart as in a report: title, the claim, and a footer naming the case, the "
+            "data file and its SHA-256, the filters and the time of export. More sizes and "
+            "formats in the Export panel below."
+        ),
     )

@@ -11,6 +11,7 @@ import streamlit as st
 from claimtrace import mapping
 from claimtrace.store import header_signature
 from components import casestore, loading
+from components.lang import tr
 from components.text import md
 
 PREVIEW_ROWS = 5
@@ -36,8 +37,11 @@ def columns_for(data: bytes, name: str) -> dict[str, str] | None:
     remembered = store.mapping_for(headers) if store else None
     if remembered:
         st.sidebar.info(
-            f"The columns of {md(name)} are read with the mapping remembered for files with "
-            "these headers (see *Columns of this file*)."
+            tr(
+                "The columns of {file} are read with the mapping remembered for files with "
+                "these headers (see *Columns of this file*).",
+                file=md(name),
+            )
         )
     return remembered
 
@@ -68,16 +72,19 @@ def render_mapping(data: bytes, name: str, columns: dict[str, str] | None, missi
     headers = list(loading.upload_headers(data, name))
     if not headers:
         return
-    title = "Columns of this file: what each one means"
+    title = tr("Columns of this file: what each one means")
     panel = st.expander(title, expanded=missing, key=EXPANDER, on_change="rerun")
     with panel:
         if not (panel.open or missing):
             return  # its pickers and preview are made only while it is open
         if missing:
             st.warning(
-                f"Some columns of {md(name)} that every row needs (id, date, outlet) were not "
-                "recognised from their headers. Say below what each column means; the preview "
-                "shows the first rows as they would load."
+                tr(
+                    "Some columns of {file} that every row needs (id, date, outlet) were not "
+                    "recognised from their headers. Say below what each column means; the "
+                    "preview shows the first rows as they would load.",
+                    file=md(name),
+                )
             )
         suggested = {**mapping.suggest(headers), **(columns or {})}
         choices = mapping.field_choices()
@@ -89,7 +96,7 @@ def render_mapping(data: bytes, name: str, columns: dict[str, str] | None, missi
         for i, header in enumerate(headers):
             current = suggested.get(header, mapping.EXTRA)
             chosen[header] = grid[i % 3].selectbox(
-                header or f"column {i + 1}",
+                header or tr("column {n}", n=i + 1),
                 values,
                 index=values.index(current) if current in values else 0,
                 format_func=lambda v: labels.get(v, v),
@@ -99,15 +106,19 @@ def render_mapping(data: bytes, name: str, columns: dict[str, str] | None, missi
         timezone = str(st.session_state.get("tz") or "UTC")
         preview = loading.load_upload(data, name, timezone, json.dumps(chosen, sort_keys=True))
         st.markdown(
-            f"**With this mapping:** {len(preview.events):,} of {preview.source.rows:,} rows load, "
-            f"{len(preview.rejected):,} are rejected."
+            tr(
+                "**With this mapping:** {loaded} of {rows} rows load, {rejected} are rejected.",
+                loaded=tr.number(len(preview.events)),
+                rows=tr.number(preview.source.rows),
+                rejected=tr.number(len(preview.rejected)),
+            )
         )
         if len(preview.events):
             shown = [c for c in ("id", "date", "outlet", "outlet_type", "headline", "url", "cites")]
             table = preview.events[[c for c in shown if c in preview.events]].head(PREVIEW_ROWS)
             st.dataframe(table, hide_index=True, width="stretch", key="mapping-preview")
         if len(preview.rejected):
-            st.caption("First rejected rows, with the reasons:")
+            st.caption(tr("First rejected rows, with the reasons:"))
             st.dataframe(
                 preview.rejected.head(PREVIEW_ROWS),
                 hide_index=True,
@@ -117,11 +128,11 @@ def render_mapping(data: bytes, name: str, columns: dict[str, str] | None, missi
         for problem in problems:
             st.warning(md(problem))
         st.button(
-            "Use this mapping",
+            tr("Use this mapping"),
             key="mapping-use",
             type="primary",
             disabled=bool(problems),
             on_click=_use,
             args=(headers, chosen),
-            help="Loads the file with it, and remembers it for files with the same headers.",
+            help=tr("Loads the file with it, and remembers it for files with the same headers."),
         )
