@@ -196,6 +196,9 @@ FEATURES = (
     "latest",  # the most recent candidate
     "followed_minutes",  # log(1 + events starting within 10 minutes after the candidate)
     "followed_hours",  # log(1 + events starting within 6 hours after the candidate)
+    "addresses",  # overlap of whom the target addresses (after its first) and the candidate
+    "addresses_first",  # the candidate addresses the target's first handle: not that one's post
+    "origin_unanswered",  # origin × the target answers a handle other than the most answered
 )
 FOLLOW_WINDOWS_HOURS = (10 / 60, 6.0)
 # Prior weights: the hand-set model this one grew from (a power law (1 + lag/24 h)^-1.5, ×3 for
@@ -215,6 +218,9 @@ PRIOR_WEIGHTS = {
     "latest": 0.0,
     "followed_minutes": 0.0,
     "followed_hours": 0.0,
+    "addresses": 0.0,
+    "addresses_first": 0.0,
+    "origin_unanswered": 0.0,
 }
 PRIOR_OUTSIDE = math.log(5.0)  # log-score of the "source not in the data" pseudo-candidate
 
@@ -434,6 +440,7 @@ class Candidates:
     same_country: np.ndarray
     similarity: np.ndarray
     type_pair: tuple[np.ndarray, int]  # candidates' outlet type index, the target's
+    addresses: np.ndarray  # the target addresses whom the candidate did, and one more
 
 
 @dataclass
@@ -530,6 +537,49 @@ def prepare(events: pd.DataFrame, links: pd.DataFrame) -> Setting:
     )
 
 
+_LEADING_HANDLES = re.compile(r"^(?:\s*[@＠]\w+)+")
+_HANDLE = re.compile(r"[@＠](\w+)")
+
+
+def addressed(headline: str) -> tuple[str, ...]:
+    """The handles a text opens with ("@ann @bob thanks" → ("ann", "bob")), lower case: whom
+    a reply on a social network is addressed to. Replying to a post that was itself addressed
+    to @ann puts its author first: "@bob @ann …"."""
+    lead = _LEADING_HANDLES.match(headline)
+    return tuple(h.casefold() for h in _HANDLE.findall(lead.group(0))) if lead else ()
+
+
+def _address_sets(headlines: np.ndarray) -> list[tuple[frozenset[str], str]]:
+    """Per event, the set of handles it opens with and its first handle ("" for none)."""
+    out = []
+    for h in headlines.tolist():
+        handles = addressed(h)
+        out.append((frozenset(handles), handles[0] if handles else ""))
+    return out
+
+
+def _address_features(
+    sets: list[tuple[frozenset[str], str]], t: int, cands: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A reply opens with the handle of the post it answers, then whom that post addressed
+    (less the replier): "@bob @ann …" answers bob's "@ann …". Per candidate: the overlap
+    (Jaccard) of whom the candidate addressed with whom the target addresses after its first
+    handle (0 when the target addresses no one else), and whether the candidate addresses the
+    target's first handle itself (then it is hardly that account's own post)."""
+    own, first = sets[t]
+    rest = own - {first}
+    overlap = np.zeros(len(cands))
+    names_first = np.zeros(len(cands))
+    if not first:
+        return overlap, names_first
+    for k, c in enumerate(cands.tolist()):
+        theirs = sets[c][0]
+        if rest and theirs:
+            overlap[k] = len(rest & theirs) / len(rest | theirs)
+        names_first[k] = first in theirs
+    return overlap, names_first
+
+
 def _cosines(
     index: _TfIdf, t: int, early: np.ndarray, lo: int, hi: int, valid: np.ndarray
 ) -> np.ndarray:
@@ -549,6 +599,10 @@ def candidates(setting: Setting) -> Iterator[Candidates]:
     grams = _TfIdf([_trigrams(w) for w in word_docs], pool)
     origin = s.stance == "originates"
     origins = np.flatnonzero(origin[pool])  # positions in the pool
+    address_sets = _address_sets(s.headline)
+    # The handle most replies open with: presumably the origin's author, whom they answer.
+    answered = Counter(first for _, first in address_sets if first).most_common(1)
+    most_answered = answered[0][0] if answered else ""
     # How many claim-carrying events followed each one closely: a source is often followed by
     # a burst of pick-ups (NetInf's hubs); a count, not a look at who cited whom.
     followed = [
@@ -594,6 +648,9 @@ def candidates(setting: Setting) -> Iterator[Candidates]:
         similarity = np.clip(similarity, 0.0, 1.0)
         latest = np.zeros(len(cands))
         latest[-1] = 1.0  # the candidates are in (date, row) order
+        addresses, names_first = _address_features(address_sets, t, cands)
+        first = address_sets[t][1]
+        answers_other = float(bool(first) and first != most_answered)
         features = np.column_stack(
             [
                 np.log1p(lag),
@@ -609,9 +666,14 @@ def candidates(setting: Setting) -> Iterator[Candidates]:
                 latest,
                 followed[0][s.place[cands]],
                 followed[1][s.place[cands]],
+                addresses,
+                names_first,
+                origin[cands] * answers_other,
             ]
         ).astype(float)
-        yield Candidates(t, cands, features, lag, same_lang, same_country, similarity, (ct, tt))
+        yield Candidates(
+            t, cands, features, lag, same_lang, same_country, similarity, (ct, tt), addresses
+        )
 
 
 def raw_shares(scores: np.ndarray, outside: float) -> np.ndarray:
