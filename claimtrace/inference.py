@@ -378,8 +378,10 @@ def _reason(
     phrase: str,
     origin: bool,
     transition: tuple[str, str, int, float],
+    handles: tuple[str, ...] = (),
 ) -> str:
-    """One line from the strongest factors: time always, then the favourable ones."""
+    """One line from the strongest factors: time always, then the favourable ones. `handles`:
+    whom both address (the target after the one it answers)."""
     head = time
     same = [f"same language ({language})"] if language else []
     if country:
@@ -389,6 +391,9 @@ def _reason(
     parts = [head]
     if phrase:
         parts.append(phrase)
+    if handles:
+        shown = ", ".join(f"@{h}" for h in handles[:3]) + (" …" if len(handles) > 3 else "")
+        parts.append(f"both address {shown}")
     if origin:
         parts.append("the claim's origin")
     source_type, target_type, seen, log_factor = transition
@@ -547,6 +552,14 @@ def addressed(headline: str) -> tuple[str, ...]:
     to @ann puts its author first: "@bob @ann …"."""
     lead = _LEADING_HANDLES.match(headline)
     return tuple(h.casefold() for h in _HANDLE.findall(lead.group(0))) if lead else ()
+
+
+def shared_handles(source: str, target: str) -> tuple[str, ...]:
+    """Whom both texts address, the target's first handle (whom it answers) left out, in the
+    target's order."""
+    theirs = set(addressed(source))
+    mine = addressed(target)
+    return tuple(h for h in mine[1:] if h in theirs and h != mine[0])
 
 
 def _address_sets(headlines: np.ndarray) -> list[tuple[frozenset[str], str]]:
@@ -833,6 +846,7 @@ def inference_report(
                     int(s.counts[ct[k], tt]) if ct[k] >= 0 and tt >= 0 else 0,
                     float(c.features[k, FEATURES.index("outlet_type")]),
                 ),
+                shared_handles(s.headline[cand], s.headline[t]) if c.addresses[k] else (),
             )
             proposals.append((float(confidence[k]), float(raw[k]), t, cand, reason))
 
