@@ -37,6 +37,13 @@ likelihood factors as logarithms):
 * latest: the candidate is the most recent one.
 * followed: how many claim-carrying events started within 10 minutes and within 6 hours after
   the candidate (as log(1 + count)): a source is often followed by a burst of pick-ups.
+* whom a reply addresses (the handles a text opens with, "@bob @ann …": a reply on a social
+  network opens with the handle of the post it answers, then whom that post addressed):
+  addresses, the overlap of whom the candidate addressed with whom the target addresses after
+  its first handle; addresses_first, the candidate itself addresses that first handle (then it
+  is hardly that account's own post); origin_unanswered, the candidate is an origin and the
+  target answers a handle other than the one most texts of the case answer (presumably the
+  origin's author). All 0 where no text opens with a handle (news coverage).
 
 The weights are fitted (claimtrace/calibration.json, written by `bench/inference.py --fit` on
 the train split of cascades whose true sources are known: Twitter15/16 retweet trees and PHEME
