@@ -329,12 +329,15 @@ def reliability_figure(per: dict[str, dict[str, list[Prediction]]]):
     fig.update_layout(
         title="Inferred links on the test split: stated confidence vs. share right<br>"
         "<sup>marker size and label: proposals in that tenth of confidence</sup>",
-        xaxis={"title": "confidence given (mean in each tenth)", "range": [0, 1]},
-        yaxis={"title": "share that named the true source", "range": [0, 1]},
+        # A margin around [0, 1] so that markers at 0 or 1 are not cut; the legend below the
+        # plot, where it covers no marker.
+        xaxis={"title": "confidence given (mean in each tenth)", "range": [-0.03, 1.03]},
+        yaxis={"title": "share that named the true source", "range": [-0.04, 1.06]},
         width=800,
-        height=600,
+        height=700,
         template="plotly_white",
-        legend={"x": 0.02, "y": 0.98},
+        legend={"orientation": "h", "x": 0, "y": -0.15, "xanchor": "left", "yanchor": "top"},
+        margin={"b": 140},
     )
     return fig
 

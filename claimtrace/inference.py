@@ -37,6 +37,13 @@ likelihood factors as logarithms):
 * latest: the candidate is the most recent one.
 * followed: how many claim-carrying events started within 10 minutes and within 6 hours after
   the candidate (as log(1 + count)): a source is often followed by a burst of pick-ups.
+* whom a reply addresses (the handles a text opens with, "@bob @ann …": a reply on a social
+  network opens with the handle of the post it answers, then whom that post addressed):
+  addresses, the overlap of whom the candidate addressed with whom the target addresses after
+  its first handle; addresses_first, the candidate itself addresses that first handle (then it
+  is hardly that account's own post); origin_unanswered, the candidate is an origin and the
+  target answers a handle other than the one most texts of the case answer (presumably the
+  origin's author). All 0 where no text opens with a handle (news coverage).
 
 The weights are fitted (claimtrace/calibration.json, written by `bench/inference.py --fit` on
 the train split of cascades whose true sources are known: Twitter15/16 retweet trees and PHEME
@@ -198,6 +205,9 @@ FEATURES = (
     "latest",  # the most recent candidate
     "followed_minutes",  # log(1 + events starting within 10 minutes after the candidate)
     "followed_hours",  # log(1 + events starting within 6 hours after the candidate)
+    "addresses",  # overlap of whom the target addresses (after its first) and the candidate
+    "addresses_first",  # the candidate addresses the target's first handle: not that one's post
+    "origin_unanswered",  # origin × the target answers a handle other than the most answered
 )
 FOLLOW_WINDOWS_HOURS = (10 / 60, 6.0)
 # Prior weights: the hand-set model this one grew from (a power law (1 + lag/24 h)^-1.5, ×3 for
@@ -217,6 +227,9 @@ PRIOR_WEIGHTS = {
     "latest": 0.0,
     "followed_minutes": 0.0,
     "followed_hours": 0.0,
+    "addresses": 0.0,
+    "addresses_first": 0.0,
+    "origin_unanswered": 0.0,
 }
 PRIOR_OUTSIDE = math.log(5.0)  # log-score of the "source not in the data" pseudo-candidate
 
@@ -377,9 +390,11 @@ def _reason(
     phrase: str,
     origin: bool,
     transition: tuple[str, str, int, float],
+    handles: tuple[str, ...] = (),
     lang: str = "en",
 ) -> str:
-    """One line from the strongest factors: time always, then the favourable ones."""
+    """One line from the strongest factors: time always, then the favourable ones. `handles`:
+    whom both address (the target after the one it answers)."""
     tr = Translator(lang)
     head = time
     same = [tr("same language ({language})", language=language)] if language else []
@@ -390,6 +405,9 @@ def _reason(
     parts = [head]
     if phrase:
         parts.append(phrase)
+    if handles:
+        shown = ", ".join(f"@{h}" for h in handles[:3]) + (" …" if len(handles) > 3 else "")
+        parts.append(tr("both address {handles}", handles=shown))
     if origin:
         parts.append(tr("the claim's origin"))
     source_type, target_type, seen, log_factor = transition
@@ -445,6 +463,7 @@ class Candidates:
     same_country: np.ndarray
     similarity: np.ndarray
     type_pair: tuple[np.ndarray, int]  # candidates' outlet type index, the target's
+    addresses: np.ndarray  # the target addresses whom the candidate did, and one more
 
 
 @dataclass
@@ -541,6 +560,57 @@ def prepare(events: pd.DataFrame, links: pd.DataFrame) -> Setting:
     )
 
 
+_LEADING_HANDLES = re.compile(r"^(?:\s*[@＠]\w+)+")
+_HANDLE = re.compile(r"[@＠](\w+)")
+
+
+def addressed(headline: str) -> tuple[str, ...]:
+    """The handles a text opens with ("@ann @bob thanks" → ("ann", "bob")), lower case: whom
+    a reply on a social network is addressed to. Replying to a post that was itself addressed
+    to @ann puts its author first: "@bob @ann …"."""
+    lead = _LEADING_HANDLES.match(headline)
+    return tuple(h.casefold() for h in _HANDLE.findall(lead.group(0))) if lead else ()
+
+
+def shared_handles(source: str, target: str) -> tuple[str, ...]:
+    """Whom both texts address, the target's first handle (whom it answers) left out, in the
+    target's order."""
+    theirs = set(addressed(source))
+    mine = addressed(target)
+    return tuple(h for h in mine[1:] if h in theirs and h != mine[0])
+
+
+def _address_sets(headlines: np.ndarray) -> list[tuple[frozenset[str], str]]:
+    """Per event, the set of handles it opens with and its first handle ("" for none)."""
+    out = []
+    for h in headlines.tolist():
+        handles = addressed(h)
+        out.append((frozenset(handles), handles[0] if handles else ""))
+    return out
+
+
+def _address_features(
+    sets: list[tuple[frozenset[str], str]], t: int, cands: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A reply opens with the handle of the post it answers, then whom that post addressed
+    (less the replier): "@bob @ann …" answers bob's "@ann …". Per candidate: the overlap
+    (Jaccard) of whom the candidate addressed with whom the target addresses after its first
+    handle (0 when the target addresses no one else), and whether the candidate addresses the
+    target's first handle itself (then it is hardly that account's own post)."""
+    own, first = sets[t]
+    rest = own - {first}
+    overlap = np.zeros(len(cands))
+    names_first = np.zeros(len(cands))
+    if not first:
+        return overlap, names_first
+    for k, c in enumerate(cands.tolist()):
+        theirs = sets[c][0]
+        if rest and theirs:
+            overlap[k] = len(rest & theirs) / len(rest | theirs)
+        names_first[k] = first in theirs
+    return overlap, names_first
+
+
 def _cosines(
     index: _TfIdf, t: int, early: np.ndarray, lo: int, hi: int, valid: np.ndarray
 ) -> np.ndarray:
@@ -560,6 +630,10 @@ def candidates(setting: Setting) -> Iterator[Candidates]:
     grams = _TfIdf([_trigrams(w) for w in word_docs], pool)
     origin = s.stance == "originates"
     origins = np.flatnonzero(origin[pool])  # positions in the pool
+    address_sets = _address_sets(s.headline)
+    # The handle most replies open with: presumably the origin's author, whom they answer.
+    answered = Counter(first for _, first in address_sets if first).most_common(1)
+    most_answered = answered[0][0] if answered else ""
     # How many claim-carrying events followed each one closely: a source is often followed by
     # a burst of pick-ups (NetInf's hubs); a count, not a look at who cited whom.
     followed = [
@@ -605,6 +679,9 @@ def candidates(setting: Setting) -> Iterator[Candidates]:
         similarity = np.clip(similarity, 0.0, 1.0)
         latest = np.zeros(len(cands))
         latest[-1] = 1.0  # the candidates are in (date, row) order
+        addresses, names_first = _address_features(address_sets, t, cands)
+        first = address_sets[t][1]
+        answers_other = float(bool(first) and first != most_answered)
         features = np.column_stack(
             [
                 np.log1p(lag),
@@ -620,9 +697,14 @@ def candidates(setting: Setting) -> Iterator[Candidates]:
                 latest,
                 followed[0][s.place[cands]],
                 followed[1][s.place[cands]],
+                addresses,
+                names_first,
+                origin[cands] * answers_other,
             ]
         ).astype(float)
-        yield Candidates(t, cands, features, lag, same_lang, same_country, similarity, (ct, tt))
+        yield Candidates(
+            t, cands, features, lag, same_lang, same_country, similarity, (ct, tt), addresses
+        )
 
 
 def raw_shares(scores: np.ndarray, outside: float) -> np.ndarray:
@@ -797,6 +879,7 @@ def inference_report(
                     int(s.counts[ct[k], tt]) if ct[k] >= 0 and tt >= 0 else 0,
                     float(c.features[k, FEATURES.index("outlet_type")]),
                 ),
+                shared_handles(s.headline[cand], s.headline[t]) if c.addresses[k] else (),
                 lang,
             )
             proposals.append((float(confidence[k]), float(raw[k]), t, cand, reason))

@@ -398,11 +398,14 @@ def test_only_the_most_recent_candidates_are_looked_at():
         for i in range(MAX_CANDIDATES)
     ]
     rows.append({"id": "target", "date": str(base + DAY), "headline": HEADLINE})
-    inferred = report(events_of(*rows), max_per_event=1, floor=0.0).links
+    # The prior model: this is about the window; the fitted "latest" factor can outweigh a
+    # headline here.
+    prior = inference.PRIOR_MODEL
+    inferred = report(events_of(*rows), max_per_event=1, floor=0.0, fitted=prior).links
     assert list(inferred["target"]) == ["target"]
     assert list(inferred["source"]) != ["oldest"]
     rows.pop(1)  # now it is inside the window
-    inferred = report(events_of(*rows), max_per_event=1, floor=0.0).links
+    inferred = report(events_of(*rows), max_per_event=1, floor=0.0, fitted=prior).links
     assert list(inferred["source"]) == ["oldest"]
 
 
@@ -481,3 +484,54 @@ def test_the_origin_is_a_candidate_however_many_events_came_between():
     assert len(mine.cands) == MAX_CANDIDATES + 1
     inferred = infer(events_of(*rows), max_per_event=1)
     assert ("origin", "target") in pairs(inferred)
+
+
+@pytest.mark.parametrize(
+    ("text", "handles"),
+    [
+        ("@Ann @bob_2 thanks", ("ann", "bob_2")),
+        ("  @ann: yes", ("ann",)),
+        ("Thanks @ann", ()),
+        ("", ()),
+    ],
+)
+def test_the_handles_a_text_opens_with(text, handles):
+    assert inference.addressed(text) == handles
+
+
+def reply_thread() -> pd.DataFrame:
+    """ann posts; bob and cat answer her; dan answers bob ("@bob @ann": Twitter's reply form)."""
+    return events_of(
+        {"id": "ann", "date": "2016-01-01 10:00", "stance": "originates", "headline": "Big news"},
+        {"id": "bob", "date": "2016-01-01 10:05", "headline": "@ann really?"},
+        {"id": "cat", "date": "2016-01-01 10:06", "headline": "@ann wow"},
+        {"id": "eve", "date": "2016-01-01 10:07", "headline": "@ann source?"},
+        {"id": "dan", "date": "2016-01-01 10:08", "headline": "@bob @ann yes, really"},
+    )
+
+
+def test_whom_a_reply_addresses_is_a_feature():
+    events = reply_thread()
+    links, _, _ = diffusion.resolve_cites(events)
+    setting = inference.prepare(events, links)
+    found = {setting.ids[c.target]: c for c in inference.candidates(setting)}
+    dan = found["dan"]
+    names = list(setting.ids[dan.cands])
+    column = dan.features[:, inference.FEATURES.index("addresses")]
+    assert dict(zip(names, column, strict=True)) == {"ann": 0, "bob": 1, "cat": 1, "eve": 1}
+    # dan answers bob, whom no one else's text names; the origin is not the one answered most.
+    unanswered = dan.features[:, inference.FEATURES.index("origin_unanswered")]
+    assert unanswered[names.index("ann")] == 1
+    # cat answers ann, the most answered handle: the origin keeps its pull.
+    cat = found["cat"]
+    assert cat.features[:, inference.FEATURES.index("origin_unanswered")].sum() == 0
+
+
+def test_a_reply_to_a_reply_is_traced_and_the_reason_says_whom_both_address():
+    inferred = report(reply_thread(), max_per_event=1).links
+    dan = inferred[inferred["target"] == "dan"]
+    assert list(dan["source"]) != ["ann"]
+    assert "both address @ann" in dan["reason"].iloc[0]
+    # The first replies answer ann's post.
+    first = inferred[inferred["target"].isin(["bob", "cat", "eve"])]
+    assert set(first["source"]) == {"ann"}
