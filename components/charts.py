@@ -85,6 +85,11 @@ def _outlets(content: str, options: Options, _view: View) -> go.Figure:
     return outlet_network_figure(_view.events, _view.links, options)
 
 
+def _noun(label: str) -> str:
+    """A dimension's name inside a sentence: lower case in English, as written in German."""
+    return tr(label).lower() if current() == "en" else tr(label)
+
+
 def render_timeline(
     view: View, options: Options, story: Story, key: str, content: str, basis=None
 ) -> go.Figure:
@@ -99,8 +104,8 @@ def render_timeline(
             "One lane per {lanes}; shape = stance, colour = {colour}. A bar is a date known only "
             "as a range. Dashed lines mark milestones, hexagons the jumps into a new language. "
             "Click a point or drag a box to pick events. ",
-            lanes=tr(DIMENSION_LABELS[options.lanes]).lower(),
-            colour=tr(DIMENSION_LABELS[options.colour]).lower(),
+            lanes=_noun(DIMENSION_LABELS[options.lanes]),
+            colour=_noun(DIMENSION_LABELS[options.colour]),
         )
         + (fig.layout.meta or {}).get("scale", "")
     )
