@@ -73,13 +73,12 @@ def resolve_cites(
     # Object columns throughout: pandas' Arrow strings make isin() and loops slow.
     cites = pd.DataFrame(
         {
-            "target": events["id"].to_numpy(dtype=object)[where],
+            "target": pd.Series(events["id"].to_numpy(dtype=object)[where], dtype=object),
             "entry": pd.Series(entries, dtype=object),
             "date": pd.Series(events["date"].array.take(where)),
             "row": events["row"].to_numpy()[where],
         }
     )
-    cites["target"] = cites["target"].astype(object)
     by_id = pd.Series(
         pc.is_in(pa.array(entries, type=pa.string()), value_set=lookup.text_array(events["id"]))
         .to_numpy(zero_copy_only=False)
