@@ -73,13 +73,12 @@ def resolve_cites(
     # Object columns throughout: pandas' Arrow strings make isin() and loops slow.
     cites = pd.DataFrame(
         {
-            "target": events["id"].to_numpy(dtype=object)[where],
+            "target": pd.Series(events["id"].to_numpy(dtype=object)[where], dtype=object),
             "entry": pd.Series(entries, dtype=object),
             "date": pd.Series(events["date"].array.take(where)),
             "row": events["row"].to_numpy()[where],
         }
     )
-    cites["target"] = cites["target"].astype(object)
     by_id = pd.Series(
         pc.is_in(pa.array(entries, type=pa.string()), value_set=lookup.text_array(events["id"]))
         .to_numpy(zero_copy_only=False)
@@ -93,7 +92,14 @@ def resolve_cites(
     keys = np.array([normalize_key(o) for o in outlets], dtype=object)
     outlet_key = pd.Series(keys[codes] if len(codes) else keys, index=events.index, dtype=object)
     rest = cites[~by_id].copy()
-    rest["key"] = rest["entry"].map(normalize_key).astype(object)
+    # Each distinct entry is normalised once, then mapped back to its rows.
+    entry_codes, distinct = pd.factorize(rest["entry"].to_numpy(dtype=object))
+    distinct_keys = np.array([normalize_key(e) for e in distinct], dtype=object)
+    rest["key"] = pd.Series(
+        distinct_keys[entry_codes] if len(entry_codes) else distinct_keys[:0],
+        index=rest.index,
+        dtype=object,
+    )
     known = rest["key"].isin(set(keys))
     if known.any():
         left = rest[known].sort_values("date").reset_index()
@@ -231,7 +237,8 @@ def _externals(ext: pd.DataFrame) -> pd.DataFrame:
 
 def _cycle_warnings(links: pd.DataFrame, events: pd.DataFrame, unit: str) -> list[Problem]:
     # astype(bool): on no links at all, map() gives an object Series, which would select columns.
-    inner = links[~links["source"].map(is_external).astype(bool)]
+    external = pc.starts_with(lookup.text_array(links["source"]), EXTERNAL_PREFIX)
+    inner = links[~external.to_numpy(zero_copy_only=False).astype(bool)]
     sources = inner["source"].to_numpy(dtype=object)
     targets = inner["target"].to_numpy(dtype=object)
     left = _in_cycles(sources, targets)
