@@ -8,6 +8,7 @@ from dataclasses import replace
 import streamlit as st
 
 from claimtrace import analysis
+from claimtrace.figures.network import EDGE_DETAILS
 from claimtrace.filters import apply, documented_only
 from components import loading, state
 from components.analysis_panel import render_analysis
@@ -117,7 +118,9 @@ def explore() -> None:
         inferred.show,
         content,
         view.events,
-        wording_hops(choice.key, case),
+        # Like arrowheads, the wording marks are a detail for links few enough to be read one
+        # by one (a 100,000-event case is read as a pattern, and comparing it all takes long).
+        wording_hops(choice.key, case) if len(case.links) <= EDGE_DETAILS else (),
     )
     if network is not None:
         render_chart_download(case, now_view, moment, shown, inferred.show, "network", view.events)

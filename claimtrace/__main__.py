@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from claimtrace import analysis, export, importers, mapping, report, schema, wording
+from claimtrace import analysis, export, importers, mapping, report, schema
 from claimtrace.figures.common import Options
 from claimtrace.figures.timescale import SCALES
 from claimtrace.filters import Filters, apply
@@ -165,8 +165,7 @@ def render(args: argparse.Namespace) -> int:
     inferred = args.view != "timeline" and bool(view.links["kind"].eq("inferred").any())
     footer = report.provenance(case, filters, inferred_shown=inferred, lang=args.lang)
     drawn = set(args.format) & {*export.IMAGE_FORMATS, "html"}
-    drifts = wording.drifts(case) if drawn and args.view != "timeline" else []
-    parts = report.figures_for(view, options, args.view, drifts=drifts) if drawn else []
+    parts = report.figures_for(view, options, args.view) if drawn else []
     said = next((p.layout.meta["scale"] for p in parts if p.layout.meta), "")
     if said:  # the time scale the figures took (the same for both), and why
         print(f"note: {said}", file=sys.stderr)

@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from claimtrace import __version__, analysis
+from claimtrace import __version__, analysis, wording
 from claimtrace.figures import theme
 from claimtrace.figures.common import Options, esc
-from claimtrace.figures.network import network_figure
+from claimtrace.figures.network import EDGE_DETAILS, network_figure
 from claimtrace.figures.timeline import timeline_figure
 from claimtrace.filters import Filters, View
 from claimtrace.i18n import N_, Translator
@@ -122,7 +122,7 @@ def figures_for(
     which: str,
     now: str = "",
     basis: pd.DataFrame | None = None,
-    drifts: Sequence[Hop] = (),
+    drifts: Sequence[Hop] | None = None,
 ) -> list[go.Figure]:
     """The page's figures for `which` (timeline, network or both), from the page's builders;
     `now` is the time slider's instant (Filters.now), as the page passes it, and `basis` the
@@ -130,6 +130,9 @@ def figures_for(
     if which not in VIEWS:
         raise ValueError(f"unknown view {which!r}; expected one of {VIEWS}")
     story = analysis.story(view.events, view.links, now)
+    if drifts is None:  # the wording marks, as the page draws them (wording.drifts of the view)
+        few = len(view.links) <= EDGE_DETAILS and which != "timeline"
+        drifts = wording.drifts(view) if few else ()
     out = []
     if which in ("timeline", "both"):
         out.append(timeline_figure(view.events, view.links, options, story, basis=basis))

@@ -343,11 +343,18 @@ def _spaced(text: str) -> str:
     return " ".join(text.split())
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:[,.'’\u00a0\u202f ]\d{3})+")
+_SEPARATOR = re.compile(r"[,.'’\u00a0\u202f ]")
+
+
 def _number(digits: str) -> float:
-    """'100,000', '100 000', '100.000' and "100'000" -> 100000; '1.5' and '1,5' -> 1.5."""
-    digits = re.sub(r"[\u00a0\u202f ]", "", digits)
-    if re.fullmatch(r"\d{1,3}(?:[,.'’]\d{3})+", digits):
-        return float(re.sub(r"[,.'’]", "", digits))
+    """'100,000', '100 000', '100.000' and "100'000" -> 100000; '1.5' and '1,5' -> 1.5. Groups
+    joined by different separators are two numbers side by side ("100.000 100.000"): the
+    first is taken."""
+    if _GROUPED.fullmatch(digits):
+        first = _SEPARATOR.search(digits).group()
+        other = next((m.start() for m in _SEPARATOR.finditer(digits) if m.group() != first), None)
+        return float(_SEPARATOR.sub("", digits[:other]))
     return float(digits.replace(",", "."))
 
 

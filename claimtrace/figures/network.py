@@ -499,9 +499,7 @@ def _drift_marks(
                 "line": {"width": 1.6, "color": theme.JUMP_COLOUR},
                 "opacity": opacity,
             },
-            name=tr(
-                "wording hardened on this link<br>(hedge dropped, number<br>or key word changed)"
-            ),
+            name=tr("wording hardened<br>(hedge dropped, number<br>or key word changed)"),
             legendgroup="wording",
             legendgrouptitle_text=tr("Wording"),
             hovertext=texts,

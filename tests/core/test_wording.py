@@ -297,6 +297,9 @@ def test_added_and_dropped_are_words_without_their_punctuation():
         ("the 100,000-volunteer reports", ["100,000"]),
         ("1,500 shipped; about 12,000 in total", ["1,500", "about 12,000"]),
         ("no numbers here", []),
+        # Two numbers side by side with different separators: read as the first (it once raised).
+        ("100.000 100.000 Soldaten", ["100,000"]),
+        ("1,000.000", ["1,000"]),
     ],
 )
 def test_quantities_are_normalised(text, expected):
