@@ -61,7 +61,9 @@ def render_key_figures(case: Case, view: View, filters: Filters, now: str = "") 
     ]
     if now:
         moment = pd.Timestamp(now).tz_convert(tz)
-        when = f"{tr.date(moment.date())} {moment:%H:%M}"
+        # English as it always read ("05 Aug 2022 13:00"); other languages by Babel's forms.
+        day = moment.strftime("%d %b %Y") if lang == "en" else tr.date(moment.date())
+        when = f"{day} {moment:%H:%M}"
         notes.insert(0, tr("**As of {moment}**", moment=md(when)))
     if view.hidden:
         notes.append(
