@@ -8,7 +8,7 @@ from dataclasses import replace
 import streamlit as st
 
 from claimtrace import analysis
-from claimtrace.figures.network import EDGE_DETAILS
+from claimtrace.figures.network import links_read_one_by_one
 from claimtrace.filters import apply, documented_only
 from components import loading, state
 from components.analysis_panel import render_analysis
@@ -118,9 +118,7 @@ def explore() -> None:
         inferred.show,
         content,
         view.events,
-        # Like arrowheads, the wording marks are a detail for links few enough to be read one
-        # by one (a 100,000-event case is read as a pattern, and comparing it all takes long).
-        wording_hops(choice.key, case) if len(case.links) <= EDGE_DETAILS else (),
+        wording_hops(choice.key, case) if links_read_one_by_one(case.links) else (),
     )
     if network is not None:
         render_chart_download(case, now_view, moment, shown, inferred.show, "network", view.events)

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 from claimtrace import __version__, analysis, wording
 from claimtrace.figures import theme
 from claimtrace.figures.common import Options, esc
-from claimtrace.figures.network import EDGE_DETAILS, network_figure
+from claimtrace.figures.network import links_read_one_by_one, network_figure
 from claimtrace.figures.timeline import timeline_figure
 from claimtrace.filters import Filters, View
 from claimtrace.i18n import N_, Translator
@@ -131,7 +131,7 @@ def figures_for(
         raise ValueError(f"unknown view {which!r}; expected one of {VIEWS}")
     story = analysis.story(view.events, view.links, now)
     if drifts is None:  # the wording marks, as the page draws them (wording.drifts of the view)
-        few = len(view.links) <= EDGE_DETAILS and which != "timeline"
+        few = links_read_one_by_one(view.links) and which != "timeline"
         drifts = wording.drifts(view) if few else ()
     out = []
     if which in ("timeline", "both"):

@@ -392,6 +392,10 @@ def hover_texts(
     cites, shown_id = _escaped(events["cites"], 80), _escaped(events["id"], 40)
     labels: dict[tuple[str, str], str] = {}  # each value's label, worked out once
     notes = {k: tr(v) for k, v in {**_PRECISION_NOTES, "": _TIME_KNOWN}.items()}
+    # Each line's wording looked up once, filled in per event.
+    says = {"stance": tr("Stance: {stance}"), "cites": tr("Cites: {ids}"),
+            "cited_by": tr("Cited by: {outlets}"), "evidence": tr("Evidence: {evidence}"),
+            "relayed": tr(" (relays a denial it cites)")}  # fmt: skip
 
     def label(kind: str, value: str) -> str:
         if (kind, value) not in labels:
@@ -417,16 +421,16 @@ def hover_texts(
         lines.append(f"{esc(when[i])} <i>({precision})</i>")
         if stance:
             relayed = relays is not None and relays[i]
-            lines.append(tr("Stance: {stance}", stance=label("stance", stance))
-                         + (tr(" (relays a denial it cites)") if relayed else ""))  # fmt: skip
+            lines.append(says["stance"].format(stance=label("stance", stance))
+                         + (says["relayed"] if relayed else ""))  # fmt: skip
         if column["cites"][i]:
-            lines.append(tr("Cites: {ids}", ids=cites[i]))
+            lines.append(says["cites"].format(ids=cites[i]))
         if event_id in cited_by:
             lines.append(
-                tr("Cited by: {outlets}", outlets=esc(short(", ".join(cited_by[event_id]), 80)))
+                says["cited_by"].format(outlets=esc(short(", ".join(cited_by[event_id]), 80)))
             )
         if evidence:
-            lines.append(tr("Evidence: {evidence}", evidence=label("evidence", evidence)))
+            lines.append(says["evidence"].format(evidence=label("evidence", evidence)))
         lines.append(f"<span style='color:{theme.MUTED}'>id {shown_id[i]}</span>")
         out.append("<br>".join(lines))
     return out

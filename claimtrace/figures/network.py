@@ -63,6 +63,15 @@ LABEL_SIZE = theme.SMALL_SIZE
 EXTERNAL_PITCH = 20
 EXTERNAL_LEAD = 34  # pixels an external source stands before its first citation
 EDGE_DETAILS = 1_500  # links of one kind drawn with arrowheads and hover texts, at most
+
+
+def links_read_one_by_one(links: pd.DataFrame) -> bool:
+    """Whether a chart's links are few enough to be read one by one (EDGE_DETAILS at most):
+    only then are the details of each drawn, such as the wording marks, whose comparison of
+    every hop would take long on a case read as a pattern."""
+    return len(links) <= EDGE_DETAILS
+
+
 OUTLET_EDGE_TRACES = 300  # outlet pairs drawn one trace each (exact widths), at most
 MIN_HEIGHT = 520  # pixels; the legend needs about this much
 BOTTOM = 64  # pixels below the plot: tick labels and the axis title

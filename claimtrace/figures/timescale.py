@@ -264,10 +264,8 @@ def duration(ns: int, lang: str = "en") -> str:
 
 def _tick_text(t: pd.Timestamp, unit: str, last_year, last_day, lang: str = "en") -> str:
     de = lang != "en"
-    month = Translator(lang).month_name
-
-    def day(x: pd.Timestamp) -> str:  # "5 Aug", "5. Aug."
-        return f"{x.day}. {month(x)}" if de else f"{x.day} {x:%b}"
+    tr = Translator(lang)
+    month, day = tr.month_name, tr.day_month  # "Aug", "5 Aug"; "Aug.", "5. Aug."
 
     if unit == "W-MON":
         end = t + pd.Timedelta(days=6)
