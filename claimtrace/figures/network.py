@@ -368,8 +368,9 @@ def _edges(
             if not mask.any():
                 continue
             idx = np.flatnonzero(mask)
-            px = _joined([xs[i] for i in idx])
-            py = _joined([ys[i] for i in idx])
+            drawn = [placement.straightened(xs[i], ys[i]) for i in idx]
+            px = _joined([x for x, _ in drawn])
+            py = _joined([y for _, y in drawn])
             real = np.array([v is not None and v == v for v in px], bool)  # not None, not NaN
             lx = px.copy()
             lx[real] = axis.axis_x(px[real].astype(float))

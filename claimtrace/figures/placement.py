@@ -148,6 +148,21 @@ def _trimmed(points: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]
     return np.interp(s, at, points[:, 0]), np.interp(s, at, points[:, 1])
 
 
+def straightened(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The polyline without the points inside its level or upright straight runs: each lies on
+    the line between its neighbours, so the drawing is the same with far fewer points (a link
+    sampled every STEP pixels down a tall network has thousands). Turns, curves, ends and the
+    ends of gaps (NaN) are kept."""
+    if len(x) < 3:
+        return x, y
+    a, b, c = slice(None, -2), slice(1, -1), slice(2, None)
+    upright = (x[b] == x[a]) & (x[b] == x[c]) & ((y[b] - y[a]) * (y[c] - y[b]) > 0)
+    level = (y[b] == y[a]) & (y[b] == y[c]) & ((x[b] - x[a]) * (x[c] - x[b]) > 0)
+    keep = np.ones(len(x), bool)
+    keep[1:-1] = ~(upright | level)
+    return x[keep], y[keep]
+
+
 # Places of a label around its node, in order of preference: (horizontal, vertical) sides.
 SIDES = (
     ("right", "middle"),

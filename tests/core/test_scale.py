@@ -374,6 +374,61 @@ def test_figure_json_of_a_thinned_chart_stays_within_the_payload_budget(big, sma
     assert per_point < 1_000  # bytes: 5,000 points stay well under 5 MB
 
 
+def test_network_json_stays_within_the_budget_however_tall_the_plot(big) -> None:
+    """Links are sampled every 1.5 px to place labels and cut them where they cross one; the
+    drawn trace keeps only the turns (at 10,000 events the samples made 100 MB of JSON)."""
+    case, story = big
+    fig = network_figure(case.events, case.links, case.external_sources, Options(), story)
+    assert fig.layout.height > 4_000  # tall: a link may run down thousands of pixels
+    edges = next(t for t in fig.data if t.name == "documented link (cites)")
+    links = sum(1 for v in edges.x if v is None)  # each link's polyline ends with a None
+    assert links > 300
+    assert len(edges.x) / links < 60  # points per link: corners, curves, ends and gaps
+    per_point = len(json.dumps(fig.to_plotly_json(), default=str)) / len(drawn_ids(fig))
+    assert per_point < 1_000
+
+
+def _on_polyline(px, py, x, y) -> bool:
+    """Whether the point (px, py) lies on the polyline x, y (within a thousandth of a pixel)."""
+    for x0, y0, x1, y1 in zip(x[:-1], y[:-1], x[1:], y[1:], strict=True):
+        cross = (x1 - x0) * (py - y0) - (y1 - y0) * (px - x0)
+        inside = min(x0, x1) - 1e-9 <= px <= max(x0, x1) + 1e-9
+        inside &= min(y0, y1) - 1e-9 <= py <= max(y0, y1) + 1e-9
+        if abs(cross) < 1e-3 and inside:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_straightened_links_draw_the_same_line_with_fewer_points(seed: int) -> None:
+    from claimtrace.figures import placement
+
+    rng = np.random.default_rng(seed)
+    n = 12
+    sx, tx = rng.uniform(0, 400, n), rng.uniform(0, 400, n)
+    sy, ty = rng.choice(np.arange(0, 3000, 20.0), n), rng.choice(np.arange(0, 3000, 20.0), n)
+    xs, ys = placement.curves(sx, sy, tx, ty, 5.0, 20.0)
+    for x, y in zip(xs, ys, strict=True):
+        x, y = x.copy(), y.copy()
+        x[len(x) // 3 : len(x) // 3 + 4] = np.nan  # a gap, as where a link crosses a label
+        fx, fy = placement.straightened(x, y)
+        assert len(fx) <= len(x) and (fx[0], fy[0], fx[-1], fy[-1]) == (x[0], y[0], x[-1], y[-1])
+        assert np.isnan(fx).sum() == np.isnan(x).sum()  # the gap stays a gap
+        # Every point dropped lies on the straightened line, within its stretch between gaps.
+        for part_x, part_y, kept_x, kept_y in zip(
+            np.split(x, np.flatnonzero(np.isnan(x))), np.split(y, np.flatnonzero(np.isnan(x))),
+            np.split(fx, np.flatnonzero(np.isnan(fx))), np.split(fy, np.flatnonzero(np.isnan(fx))),
+            strict=True,
+        ):
+            real = ~np.isnan(part_x)
+            kx, ky = kept_x[~np.isnan(kept_x)], kept_y[~np.isnan(kept_x)]
+            for px, py in zip(part_x[real], part_y[real], strict=True):
+                assert len(kx) == 1 or _on_polyline(px, py, kx, ky)
+    long = placement.curves(np.array([10.0]), np.array([0.0]), np.array([300.0]),
+                            np.array([4000.0]), 5.0, 20.0)  # fmt: skip
+    assert len(placement.straightened(long[0][0], long[1][0])[0]) < 60 < len(long[0][0])
+
+
 @pytest.mark.parametrize("limit", [1, 5, 40, 90])
 def test_hover_text_pieces_for_a_column_equal_those_one_by_one(limit: int) -> None:
     values = ["", "plain", "a & b < c > d", "é" * 100, "😀 emoji " * 20, "e\u0301" * 50,
