@@ -10,13 +10,14 @@ import streamlit as st
 from claimtrace import analysis
 from claimtrace.figures.network import links_read_one_by_one
 from claimtrace.filters import apply, documented_only
-from components import loading, state
+from components import state
 from components.analysis_panel import render_analysis
 from components.case_editor import render_case_editor
 from components.casestore import show_flash
 from components.charts import highlighted, render_details, render_network, render_timeline
 from components.export_panel import render_chart_download, render_export_panel
 from components.header import render_key_figures, render_title
+from components.inferring import inferred_links, render_progress
 from components.lang import current, render_switch, tr
 from components.mapping_panel import missing_required, render_mapping
 from components.share import render_share_link
@@ -73,17 +74,30 @@ filters = render_filters(case, choice.filter_scope)
 options = render_display(case)
 inferred = render_inferred()
 links = case.links
+inferring = None  # inferred links still being worked out in the background
 if inferred.show:
     with st.spinner(tr("Inferring likely sources…")):
-        links, left_out = loading.links_with_inferred(
+        found = inferred_links(
             choice.key, case, inferred.per_event, inferred.min_confidence, current()
         )
-    st.sidebar.caption(md(left_out.sentence(current())))
+    if found.ready:
+        links = found.links
+        st.sidebar.caption(md(found.report.sentence(current())))
+    else:  # until then the page is what it is with inferred links off, and says so
+        inferring = found
+        inferred = replace(inferred, show=False)
+        st.sidebar.caption(
+            tr("Still being worked out; the charts show documented links until then.")
+            if found.job
+            else tr("Could not be worked out: {error}", error=md(found.error))
+        )
 view = apply(case, filters, links)  # the whole filtered case, whatever the time slider says
 documented = documented_only(view)
 story = analysis.story(view.events, documented.links)
 state.forget_stale(set(case.events["id"]))
 render_title(case)
+if inferring is not None and inferring.job is not None:
+    render_progress(inferring.job)
 if choice.stored:
     render_case_editor(choice.stored, case)
 

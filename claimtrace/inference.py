@@ -79,7 +79,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +90,8 @@ from claimtrace import schema
 from claimtrace.diffusion import LINK_COLUMNS, carries_claim, empty_links
 from claimtrace.i18n import Translator
 from claimtrace.schema import OUTLET_TYPES
+
+Progress = Callable[[int, int], None]  # told (done, total) now and then during long work
 
 __all__ = ["FLOOR", "InferenceReport", "infer_links", "inference_report"]
 
@@ -171,6 +173,9 @@ class _TfIdf:
         # One sorted key per posting, so all of a document's slices are found in one call.
         self.stride = len(indexed) + 1
         self.key = all_terms[order] * self.stride + self.post_pos
+        # The same postings by position: each indexed document's terms, for cosines_at.
+        self.doc_start = np.concatenate([[0], np.cumsum([len(t) for t in terms])]).astype(int)
+        self.doc_terms, self.doc_w = all_terms, all_weights
 
     def cosines(self, doc: int, lo: int, hi: int) -> np.ndarray:
         """Cosine of document `doc` with the indexed documents at positions lo..hi-1."""
@@ -184,6 +189,30 @@ class _TfIdf:
         at = np.arange(total) + np.repeat(first - offsets, lengths)
         contributions = np.repeat(weights, lengths) * self.post_w[at]
         return np.bincount(self.post_pos[at] - lo, weights=contributions, minlength=hi - lo)
+
+    def cosines_at(self, doc: int, positions: np.ndarray) -> np.ndarray:
+        """Cosines of document `doc` with the indexed documents at `positions` (any order);
+        the same numbers as cosines(doc, p, p + 1) for each, summed in the same order."""
+        terms, weights = self.vectors[doc]
+        if len(positions) == 0 or len(terms) == 0:
+            return np.zeros(len(positions))
+        first = self.doc_start[positions]
+        lengths = self.doc_start[positions + 1] - first
+        total = int(lengths.sum())
+        if total == 0:
+            return np.zeros(len(positions))
+        offsets = np.cumsum(lengths) - lengths
+        at = np.arange(total) + np.repeat(first - offsets, lengths)
+        owner = np.repeat(np.arange(len(positions)), lengths)
+        by_term = np.argsort(terms, kind="stable")
+        sorted_terms = terms[by_term]
+        found = np.minimum(np.searchsorted(sorted_terms, self.doc_terms[at]), len(terms) - 1)
+        match = sorted_terms[found] == self.doc_terms[at]
+        rank = by_term[found[match]]  # the term's place in `doc`, as cosines() adds them up
+        owner, at = owner[match], at[match]
+        order = np.lexsort((rank, owner))
+        contributions = weights[rank[order]] * self.doc_w[at[order]]
+        return np.bincount(owner[order], weights=contributions, minlength=len(positions))
 
     def has_terms(self, doc: int) -> bool:
         return len(self.vectors[doc][0]) > 0
@@ -615,12 +644,16 @@ def _cosines(
     index: _TfIdf, t: int, early: np.ndarray, lo: int, hi: int, valid: np.ndarray
 ) -> np.ndarray:
     """Cosines of `t` with the pool positions `early`, then with the window lo..hi (valid)."""
-    before = [index.cosines(t, e, e + 1) for e in early.tolist()]
-    return np.concatenate([*before, index.cosines(t, lo, hi)[valid]])
+    return np.concatenate([index.cosines_at(t, early), index.cosines(t, lo, hi)[valid]])
 
 
-def candidates(setting: Setting) -> Iterator[Candidates]:
-    """Each target's candidates with their features, targets in (date, row) order."""
+PROGRESS_EVERY = 500  # targets between two progress reports
+_TYPE_FEATURE = FEATURES.index("outlet_type")
+
+
+def candidates(setting: Setting, progress: Progress | None = None) -> Iterator[Candidates]:
+    """Each target's candidates with their features, targets in (date, row) order. `progress`
+    is told (targets looked at, all targets) every PROGRESS_EVERY targets and at the end."""
     s = setting
     pool, pool_start, start = s.pool, s.start[s.pool], s.start
     if len(s.targets) == 0 or len(pool) < 2:
@@ -644,7 +677,10 @@ def candidates(setting: Setting) -> Iterator[Candidates]:
         )
         for h in FOLLOW_WINDOWS_HOURS
     ]
-    for t in s.targets.tolist():
+    total = len(s.targets)
+    for done, t in enumerate(s.targets.tolist()):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, total)
         hi = int(np.searchsorted(pool_start, start[t], side="right"))
         excluded = _reachable(s.adjacency, t, start, start[t] if s.monotone else None)
         excluded.add(t)
@@ -705,6 +741,8 @@ def candidates(setting: Setting) -> Iterator[Candidates]:
         yield Candidates(
             t, cands, features, lag, same_lang, same_country, similarity, (ct, tt), addresses
         )
+    if progress is not None:
+        progress(total, total)
 
 
 def raw_shares(scores: np.ndarray, outside: float) -> np.ndarray:
@@ -773,7 +811,7 @@ class InferenceReport:
         parts = [
             tr.plural(len(self.links), "{n} source inferred for {k} of {m} that name none",
                       "{n} sources inferred for {k} of {m} that name none",
-                      k=self.with_source,
+                      k=tr.number(self.with_source),
                       m=tr.plural(self.targets, "{n} event", "{n} events"))
         ]  # fmt: skip
         if self.below_floor:
@@ -817,9 +855,11 @@ def inference_report(
     fitted: Model | None = None,
     floor: float = FLOOR,
     lang: str = "en",
+    progress: Progress | None = None,
 ) -> InferenceReport:
     """Inferred links (kind "inferred") and what was left out; see InferenceReport. `lang`: the
-    language of the links' reasons (claimtrace.i18n).
+    language of the links' reasons (claimtrace.i18n); `progress`: told (targets looked at, all
+    targets) as the work goes on.
 
     At most `max_per_event` links per target, each with a calibrated confidence of at least the
     floor and `min_confidence`, and a one-line reason; columns are diffusion.LINK_COLUMNS. Same
@@ -835,9 +875,11 @@ def inference_report(
     max_gap = m.max_gap_hours
     w = m.vector
     keep = max_per_event + _EXTRA_PROPOSALS
-    proposals: list[tuple[float, float, int, int, str]] = []  # (conf, raw, target, cand, reason)
+    # (confidence, raw share, target, candidate, what its reason needs): reasons are written
+    # only for the proposals kept, most are not.
+    proposals: list[tuple[float, float, int, int, tuple]] = []
     below_floor = beyond_gap = below_minimum = 0
-    for c in candidates(s):
+    for c in candidates(s, progress):
         t = c.target
         scores = c.features @ w
         raw = raw_shares(scores, m.outside)
@@ -859,30 +901,16 @@ def inference_report(
             if confidence[k] < minimum:
                 below_minimum += int(rank < max_per_event)
                 continue
-            cand = int(c.cands[k])
             ct, tt = c.type_pair
-            time = lag_phrase(
-                (s.start[t] - s.start[cand]) / _HOUR,
+            facts = (
                 float(c.lag_hours[k]),
-                max(s.end[t] - s.start[t], s.end[cand] - s.start[cand]) / _HOUR,
-                lang,
+                bool(c.same_language[k]),
+                bool(c.same_country[k]),
+                int(s.counts[ct[k], tt]) if ct[k] >= 0 and tt >= 0 else 0,
+                float(c.features[k, _TYPE_FEATURE]),
+                bool(c.addresses[k]),
             )
-            reason = _reason(
-                time,
-                s.language[t] if c.same_language[k] else "",
-                s.country[t] if c.same_country[k] else "",
-                shared_phrase(s.headline[cand], s.headline[t], lang),
-                s.stance[cand] == "originates",
-                (
-                    s.outlet_type[cand],
-                    s.outlet_type[t],
-                    int(s.counts[ct[k], tt]) if ct[k] >= 0 and tt >= 0 else 0,
-                    float(c.features[k, FEATURES.index("outlet_type")]),
-                ),
-                shared_handles(s.headline[cand], s.headline[t]) if c.addresses[k] else (),
-                lang,
-            )
-            proposals.append((float(confidence[k]), float(raw[k]), t, cand, reason))
+            proposals.append((float(confidence[k]), float(raw[k]), t, int(c.cands[k]), facts))
 
     # Most confident first; skip links that would close a circle (only possible between events
     # of the same start date when documented links run forward in time).
@@ -922,9 +950,10 @@ def inference_report(
             "via": pd.Series(["inferred"] * len(kept), dtype=object),
             "entry": pd.Series([""] * len(kept), dtype=object),
             "confidence": pd.Series([p[0] for p in kept], dtype=float),
-            "reason": pd.Series([p[4] for p in kept], dtype=object),
+            "reason": pd.Series([_written_reason(s, p[2], p[3], p[4], lang) for p in kept],
+                                dtype=object),
         }
-    )
+    )  # fmt: skip
     return InferenceReport(
         out[list(LINK_COLUMNS)] if kept else empty_links(),
         floor,
@@ -938,6 +967,49 @@ def inference_report(
         s.skipped,
         m.fitted_on,
     )
+
+
+def _written_reason(s: Setting, t: int, cand: int, facts: tuple, lang: str) -> str:
+    """The one-line reason of the proposal `cand` -> `t` (facts as inference_report keeps them)."""
+    lag_hours, same_language, same_country, count, type_score, addresses = facts
+    time = lag_phrase(
+        (s.start[t] - s.start[cand]) / _HOUR,
+        lag_hours,
+        max(s.end[t] - s.start[t], s.end[cand] - s.start[cand]) / _HOUR,
+        lang,
+    )
+    return _reason(
+        time,
+        s.language[t] if same_language else "",
+        s.country[t] if same_country else "",
+        shared_phrase(s.headline[cand], s.headline[t], lang),
+        s.stance[cand] == "originates",
+        (s.outlet_type[cand], s.outlet_type[t], count, type_score),
+        shared_handles(s.headline[cand], s.headline[t]) if addresses else (),
+        lang,
+    )
+
+
+def with_inferred(
+    events: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    max_per_event: int,
+    min_confidence: float,
+    lang: str = "en",
+    progress: Progress | None = None,
+) -> tuple[pd.DataFrame, InferenceReport]:
+    """The documented links followed by the inferred ones, and the report (see
+    inference_report): what the page draws when inferred links are shown."""
+    report = inference_report(
+        events,
+        links,
+        max_per_event=max_per_event,
+        min_confidence=min_confidence,
+        lang=lang,
+        progress=progress,
+    )
+    return pd.concat([links, report.links], ignore_index=True), report
 
 
 def infer_links(

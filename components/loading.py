@@ -59,18 +59,15 @@ def links_with_inferred(
     """The case's documented links plus inferred ones, and the inference report whose sentence
     says what was left out (below the floor, too long a gap, originating events); cached by the
     case's content key."""
-    import pandas as pd
+    from claimtrace.inference import with_inferred
 
-    from claimtrace.inference import inference_report
-
-    report = inference_report(
+    return with_inferred(
         _case.events,
         _case.links,
         max_per_event=per_event,
         min_confidence=min_confidence,
         lang=lang,
     )
-    return pd.concat([_case.links, report.links], ignore_index=True), report
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

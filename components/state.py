@@ -16,6 +16,9 @@ PICKED = "picked"  # event ids picked in a chart: a choice, kept in the URL as ?
 PLAYING = "playing"  # the time slider is playing
 CASE_KEY = "_case_key"  # the content key of the case the filters were made for
 FILE, SHA = "file", "sha"  # an uploaded file's name and short hash, in the URL only
+# Not a choice but the work one asked for: the background job inferring this session's links,
+# with the case and settings it is for (components/inferring.py).
+INFERENCE_JOB = "_inference_job"
 
 
 def picked() -> tuple[str, ...]:
@@ -116,3 +119,24 @@ def set_revision(number: int | None) -> None:
             del st.query_params[REV]
     else:
         st.query_params[REV] = str(number)
+
+
+def inference_job(wanted: tuple):
+    """The session's inference job if it is for `wanted` (case key and settings); a job for
+    anything else is stopped and forgotten."""
+    held = st.session_state.get(INFERENCE_JOB)
+    if held is None:
+        return None
+    for_what, job = held
+    if for_what == wanted:
+        return job
+    job.cancel()
+    del st.session_state[INFERENCE_JOB]
+    return None
+
+
+def set_inference_job(wanted: tuple | None, job) -> None:
+    if wanted is None:
+        st.session_state.pop(INFERENCE_JOB, None)
+    else:
+        st.session_state[INFERENCE_JOB] = (wanted, job)

@@ -416,8 +416,10 @@ def test_straightened_links_draw_the_same_line_with_fewer_points(seed: int) -> N
         assert np.isnan(fx).sum() == np.isnan(x).sum()  # the gap stays a gap
         # Every point dropped lies on the straightened line, within its stretch between gaps.
         for part_x, part_y, kept_x, kept_y in zip(
-            np.split(x, np.flatnonzero(np.isnan(x))), np.split(y, np.flatnonzero(np.isnan(x))),
-            np.split(fx, np.flatnonzero(np.isnan(fx))), np.split(fy, np.flatnonzero(np.isnan(fx))),
+            np.split(x, np.flatnonzero(np.isnan(x))),
+            np.split(y, np.flatnonzero(np.isnan(x))),
+            np.split(fx, np.flatnonzero(np.isnan(fx))),
+            np.split(fy, np.flatnonzero(np.isnan(fx))),
             strict=True,
         ):
             real = ~np.isnan(part_x)
