@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import sys
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,25 @@ def test_the_command_rewrites_the_block_and_check_tells_when_it_differs(tmp_path
     assert "hand-typed" not in text
     assert "| **18.8** (0.78 s against 0.04 s); **15.8** (0.8 s against 0.05 s) | missed |" in text
     assert "**error: RuntimeError: chromium \\| did not start**" in text  # NaN read back
+
+
+def test_what_run_py_saves_is_what_readme_py_reads(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    run = importlib.util.module_from_spec(spec)
+    path = list(sys.path)
+    try:
+        spec.loader.exec_module(run)
+    finally:
+        sys.path[:] = path
+    lines = [*CASES["missed in one run of two"][0], *CASES["a benchmark that failed (NaN)"][0]]
+    saved = tmp_path / "out" / "results.jsonl"
+    run._save(saved, HEADER, lines)
+    assert [p.name for p in saved.parent.iterdir()] == ["results.jsonl"]  # no part left over
+    header, results = readme.read(saved)
+    assert header == HEADER
+    assert results[:2] == lines[:2]
+    assert math.isnan(results[2]["value"]) and results[2]["detail"] == lines[2]["detail"]
+    assert readme.targets() == run.TARGETS
 
 
 def test_the_readme_table_is_the_rendering_of_the_committed_results():
