@@ -3,9 +3,12 @@
     python bench/run.py --quick     # about a minute: cases up to 10,000 events
     python bench/run.py             # cases up to 100,000 events: several minutes
     python bench/run.py --only ingest_vs_pyarrow,payload_mb
+    python bench/run.py --runs 2 --save bench/results.jsonl   # the README's table, twice in a row
 
-Prints one JSON object per line: name, value, target, ok, and the measurements behind the value
-(detail). Timings are paired (the thing and its yardstick one after the other, several times) and
+Prints one JSON object per line: name, run (1 to --runs), value, target, ok, and the measurements
+behind the value (detail). --save writes the same lines to a file, after one header line (date,
+mode, machine and its load, versions, git commit), for bench/readme.py to render the README's
+table from. Timings are paired (the thing and its yardstick one after the other, several times) and
 the median of the ratios is reported, so a busy machine slows both alike. The cases are made by
 synth.py (seeded) and twitter.py (real cascades); they are written to --data (a temporary folder
 by default). Never run in CI: `make test` does not collect this folder.
@@ -19,6 +22,7 @@ import io
 import json
 import math
 import os
+import platform
 import socket
 import statistics
 import subprocess
@@ -27,6 +31,8 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -56,13 +62,11 @@ TARGETS = {
 
 
 def emit(name: str, value: float, detail: dict) -> dict:
-    """Print one result line and return it."""
+    """One result line (run_set prints it, with the run's number)."""
     _, comparison, target = TARGETS[name]
     ok = value <= target if comparison == "<=" else value >= target
-    line = {"name": name, "value": round(value, 3), "target": target, "ok": bool(ok),
+    return {"name": name, "value": round(value, 3), "target": target, "ok": bool(ok),
             "detail": detail}  # fmt: skip
-    print(json.dumps(line), flush=True)
-    return line
 
 
 def paired(thing: Callable, yardstick: Callable, repeats: int) -> tuple[float, dict]:
@@ -404,34 +408,25 @@ def _rows(path: Path) -> int:
         return sum(1 for _ in handle) - 1
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="cases up to 10,000 events")
-    parser.add_argument("--only", default="", help="comma-separated names of benchmarks")
-    parser.add_argument("--data", type=Path, help="folder for the generated cases")
-    args = parser.parse_args(argv)
-    chosen = [n for n in args.only.split(",") if n] or list(TARGETS)
-    unknown = set(chosen) - set(TARGETS)
-    if unknown:
-        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
-    data = args.data or Path(tempfile.gettempdir()) / "claimtrace-bench"
-    data.mkdir(parents=True, exist_ok=True)
-    largest = 10_000 if args.quick else 100_000
-    sizes = [1_000, 3_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
-    repeats = 3 if args.quick else 5
+def run_set(chosen: list[str], data: Path, quick: bool, run: int) -> list[dict]:
+    """Every chosen benchmark once, in the usual order; each line printed as soon as measured."""
+    largest = 10_000 if quick else 100_000
+    sizes = [1_000, 3_000, 10_000] if quick else [1_000, 10_000, 100_000]
+    repeats = 3 if quick else 5
     big = synthetic(data, largest)
     results = []
 
-    def attempt(name: str, run: Callable[[], dict]) -> None:
+    def attempt(name: str, measure: Callable[[], dict]) -> None:
         if name not in chosen:
             return
         try:
-            results.append(run())
+            line = measure()
         except Exception as exc:  # one failed benchmark must not hide the others
             line = {"name": name, "value": math.nan, "target": TARGETS[name][2], "ok": False,
                     "detail": {"error": f"{type(exc).__name__}: {exc}"}}  # fmt: skip
-            print(json.dumps(line), flush=True)
-            results.append(line)
+        line = {"name": name, "run": run, **line}
+        print(json.dumps(line), flush=True)
+        results.append(line)
 
     attempt("ingest_vs_pyarrow", lambda: ingest_vs_pyarrow(big, repeats))
     attempt("analysis_vs_graph", lambda: analysis_vs_graph(big, repeats))
@@ -444,15 +439,94 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
             attempt("network_vs_pyvis",
-                    lambda: network_vs_pyvis(browser, cascade(data, args.quick), data,
-                                             1 if args.quick else 2,
-                                             20 if args.quick else 180))  # fmt: skip
-            attempt("page_vs_floor", lambda: page_vs_floor(browser, 1 if args.quick else repeats))
+                    lambda: network_vs_pyvis(browser, cascade(data, quick), data,
+                                             1 if quick else 2, 20 if quick else 180))  # fmt: skip
+            attempt("page_vs_floor", lambda: page_vs_floor(browser, 1 if quick else repeats))
             browser.close()
-    attempt("rerun_vs_floor", lambda: rerun_vs_floor(big, 2 if args.quick else repeats))
+    attempt("rerun_vs_floor", lambda: rerun_vs_floor(big, 2 if quick else repeats))
     attempt("peak_rss_mb", lambda: peak_rss_mb(big))
-    missed = [r["name"] for r in results if not r["ok"]]
-    print(f"# {len(results) - len(missed)} of {len(results)} targets met"
+    return results
+
+
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def _versions() -> dict:
+    out = {"python": platform.python_version()}
+    for package in ("streamlit", "plotly", "pandas"):
+        try:
+            out[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            out[package] = None
+    return out
+
+
+def _git(*args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _commit(saved: Path) -> dict:
+    """The commit measured, and whether tracked files differed from it (the results file that
+    is being written aside)."""
+    commit = _git("rev-parse", "HEAD")
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    if commit is None or status is None:
+        return {"commit": None, "dirty": None}
+    results = saved.resolve()
+    changed = [line[3:] for line in status.splitlines() if (ROOT / line[3:]).resolve() != results]
+    return {"commit": commit.strip(), "dirty": bool(changed)}
+
+
+def _save(path: Path, header: dict, results: list[dict]) -> None:
+    """The header line, then the result lines; written aside and moved into place, so a file
+    is either a whole run or left as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    lines = [{"header": header}, *results]
+    part.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    os.replace(part, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="cases up to 10,000 events")
+    parser.add_argument("--only", default="", help="comma-separated names of benchmarks")
+    parser.add_argument("--data", type=Path, help="folder for the generated cases")
+    parser.add_argument("--runs", type=int, default=1, metavar="N", help="run the set N times")
+    parser.add_argument("--save", type=Path, metavar="FILE", help="also write the lines to FILE")
+    args = parser.parse_args(argv)
+    chosen = [n for n in args.only.split(",") if n] or list(TARGETS)
+    unknown = set(chosen) - set(TARGETS)
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    data = args.data or Path(tempfile.gettempdir()) / "claimtrace-bench"
+    data.mkdir(parents=True, exist_ok=True)
+    started, load_start = datetime.now(UTC), _load()
+    results = []
+    for run in range(1, args.runs + 1):
+        results += run_set(chosen, data, args.quick, run)
+    if args.save:
+        header = {
+            "date": started.isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "mode": "quick" if args.quick else "full",
+            "runs": args.runs,
+            "chosen": chosen,
+            "machine": {"cores": os.cpu_count(), "load_start": load_start, "load_end": _load()},
+            "versions": _versions(),
+            **_commit(args.save),
+        }
+        _save(args.save, header, results)
+    missed = sorted({r["name"] for r in results if not r["ok"]}, key=chosen.index)
+    print(f"# {len(chosen) - len(missed)} of {len(chosen)} targets met"
+          + (" in every run" if args.runs > 1 else "")
           + (f"; missed: {', '.join(missed)}" if missed else ""), file=sys.stderr)  # fmt: skip
     return 0
 
