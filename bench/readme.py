@@ -162,6 +162,11 @@ FORMATS: dict[str, tuple[Callable, Callable, Callable]] = {
         _pyvis,
     ),
     "peak_rss_mb": (_events, _mb, _memory),
+    "first_sight_s": (
+        lambda d: f"{count(d['events'])} events ({num(d['mb'])} MB)",
+        lambda line: f"{num(line['value'])} s",
+        lambda d: f"inferred links drawn after {seconds(d['inferred_drawn_s'])}",
+    ),
 }
 
 

@@ -95,15 +95,19 @@ def render_progress(job: Job) -> None:
         if job.finished():
             st.rerun(scope="app")
         done, total = job.progress()
-        st.progress(
-            job.fraction(),
-            text=tr(
+        if total:
+            text = tr(
                 "Inferring likely sources in the background: {done} of {total} events looked "
                 "at. The charts show the documented links until then; the page can be used "
                 "meanwhile.",
                 done=tr.number(done),
-                total=tr.number(total) if total else "…",
-            ),
-        )
+                total=tr.number(total),
+            )
+        else:  # the job's process is still starting
+            text = tr(
+                "Inferring likely sources in the background: getting started. The charts show "
+                "the documented links until then; the page can be used meanwhile."
+            )
+        st.progress(job.fraction(), text=text)
 
     watch()
