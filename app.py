@@ -7,11 +7,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from claimtrace import analysis
 from claimtrace.figures.network import links_read_one_by_one
 from claimtrace.filters import apply, documented_only
 from components import state
-from components.analysis_panel import render_analysis
+from components.analysis_panel import render_analysis, story_of
 from components.case_editor import render_case_editor
 from components.casestore import show_flash
 from components.charts import highlighted, render_details, render_network, render_timeline
@@ -93,7 +92,10 @@ if inferred.show:
         )
 view = apply(case, filters, links)  # the whole filtered case, whatever the time slider says
 documented = documented_only(view)
-story = analysis.story(view.events, documented.links)
+# What the view and its story are made of (the time slider's moment aside): the same content
+# gives the same story and figures.
+whole = hashlib.sha256(f"{choice.key}|{case.meta!r}|{inferred!r}|{filters!r}".encode()).hexdigest()
+story = story_of(whole, view.events, documented.links)
 state.forget_stale(set(case.events["id"]))
 render_title(case)
 if inferring is not None and inferring.job is not None:
@@ -106,20 +108,20 @@ if choice.stored:
 def explore() -> None:
     """Everything that follows the time slider; while playing, only this part reruns."""
     clock = render_time_controls(view.events, case.meta.timezone, choice.filter_scope)
-    now_view, now_documented, now_story = view, documented, story  # at the end of the case
-    if clock.now:  # an earlier moment: what may have appeared by then
-        now_view = apply(case, replace(filters, now=clock.now), links)
-        now_documented = documented_only(now_view)
-        now_story = analysis.story(now_view.events, now_documented.links, clock.now)
     # What the view and its story are made of: the same content gives the same figures.
     content = hashlib.sha256(
         f"{choice.key}|{case.meta!r}|{inferred!r}|{replace(filters, now=clock.now)!r}".encode()
     ).hexdigest()
+    now_view, now_documented, now_story = view, documented, story  # at the end of the case
+    if clock.now:  # an earlier moment: what may have appeared by then
+        now_view = apply(case, replace(filters, now=clock.now), links)
+        now_documented = documented_only(now_view)
+        now_story = story_of(content, now_view.events, now_documented.links, clock.now)
     picked = state.picked()
     shown = replace(
         options, selected=picked, highlight=highlighted(now_view, picked), x_range=clock.x_range
     )
-    render_key_figures(case, now_documented, filters, clock.now)
+    render_key_figures(case, now_documented, filters, clock.now, now_story.milestones)
     # The time axis is made for the whole view, so it holds still while the slider moves.
     moment = replace(filters, now=clock.now)
     timeline = render_timeline(now_view, shown, now_story, choice.key, content, view.events)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from claimtrace import diffusion
+from claimtrace import analysis, diffusion
 from claimtrace.analysis import Story
 from claimtrace.dates import format_interval
 from claimtrace.figures.common import DIMENSION_LABELS, value_label
@@ -17,6 +17,15 @@ from components.lang import current, tr
 from components.wording_panel import render_wording
 
 TABS = "analysis-tab"  # the open tab of the analysis panel, in session state
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def story_of(
+    content: str, _events: pd.DataFrame, _documented: pd.DataFrame, now: str = ""
+) -> Story:
+    """The story of the view `content` names (app.py: the case, the links shown, the filters and
+    the moment), cached like the charts: the next visitor of the same view gets it at once."""
+    return analysis.story(_events, _documented, now)
 
 
 def _outlets(outlet_of: pd.Series, ids) -> str:

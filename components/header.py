@@ -23,10 +23,11 @@ def render_title(case: Case) -> None:
         st.caption(md(meta.summary))
 
 
-def render_key_figures(case: Case, view: View, filters: Filters, now: str = "") -> None:
-    """The key figures of what is shown, counted on documented links only."""
+def render_key_figures(case: Case, view: View, filters: Filters, now: str = "", found=None) -> None:
+    """The key figures of what is shown, counted on documented links only. `found`: the
+    milestones of these events and links (their story's), when already worked out."""
     meta = case.meta
-    figures = analysis.key_figures(view.events, view.links)
+    figures = analysis.key_figures(view.events, view.links, found)
     tz = meta.timezone
     lang = current()
     columns = st.columns([1, 1, 1, 1, 2, 2])

@@ -10,6 +10,8 @@ from claimtrace.model import Case
 from components.lang import tr
 from components.text import md
 
+EXPANDER = "share-panel"  # the panel's open state, in session state
+
 
 def share_link() -> str:
     """This page's address with the current choices as query parameters."""
@@ -21,7 +23,13 @@ def share_link() -> str:
 
 
 def render_share_link(case: Case) -> None:
-    with st.expander(tr("Share this view")):
+    """The link of this view, made only while its panel is open: closed, the page sends
+    nothing for it (the browser would otherwise fetch its code viewer before the charts are
+    drawn)."""
+    panel = st.expander(tr("Share this view"), expanded=False, key=EXPANDER, on_change="rerun")
+    with panel:
+        if not panel.open:
+            return
         st.code(share_link(), language=None, wrap_lines=True)
         note = tr("Copy the link with the button at its right: it opens this very view.")
         if st.session_state.get("source") == "Stored case" and st.query_params.get("rev"):

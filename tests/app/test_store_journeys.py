@@ -297,6 +297,9 @@ def test_a_case_is_duplicated_archived_and_deleted_from_the_sidebar(store_url) -
 
 def test_the_share_link_of_a_stored_case_names_its_revision(store_url) -> None:
     at, _ = copied(store_url)
+    assert not at.code  # the link is made when its panel is opened
+    at.session_state["share-panel"] = True
+    at.run()
     text = page_text(at)
     assert "rev=1" in " ".join(c.value for c in at.code)
     assert "later edits do not change what it shows" in text
