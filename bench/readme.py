@@ -32,9 +32,9 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")  # fmt: skip
 
 
-def targets() -> dict[str, tuple[str, str, float]]:
-    """bench/run.py's TARGETS: name -> (what, comparison, target). run.py puts bench/ on
-    sys.path when it is loaded; the path is put back as it was (the tests load this too)."""
+def run_module():
+    """bench/run.py as a module. It puts bench/ on sys.path when it is loaded; the path is put
+    back as it was (the tests load this too)."""
     spec = importlib.util.spec_from_file_location("claimtrace_bench_run", HERE / "run.py")
     module = importlib.util.module_from_spec(spec)
     path = list(sys.path)
@@ -42,7 +42,12 @@ def targets() -> dict[str, tuple[str, str, float]]:
         spec.loader.exec_module(module)
     finally:
         sys.path[:] = path
-    return module.TARGETS
+    return module
+
+
+def targets() -> dict[str, tuple[str, str, float]]:
+    """bench/run.py's TARGETS: name -> (what, comparison, target)."""
+    return run_module().TARGETS
 
 
 def read(path: Path) -> tuple[dict, list[dict]]:

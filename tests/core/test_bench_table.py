@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import sys
 from pathlib import Path
 
 import pytest
@@ -144,13 +143,7 @@ def test_the_command_rewrites_the_block_and_check_tells_when_it_differs(tmp_path
 
 
 def test_what_run_py_saves_is_what_readme_py_reads(tmp_path):
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
-    run = importlib.util.module_from_spec(spec)
-    path = list(sys.path)
-    try:
-        spec.loader.exec_module(run)
-    finally:
-        sys.path[:] = path
+    run = readme.run_module()
     lines = [*CASES["missed in one run of two"][0], *CASES["a benchmark that failed (NaN)"][0]]
     saved = tmp_path / "out" / "results.jsonl"
     run._save(saved, HEADER, lines)
