@@ -386,7 +386,8 @@ def build_case(
                 "no " + " or ".join(repr(c) for c in missing) + " column"
             )
 
-    empty = pd.Series("", index=frame.index, dtype=object)
+    # A column the file does not have: empty text, as pandas' (Arrow-backed) str, made in Arrow.
+    empty = pa.repeat(pa.scalar("", pa.large_string()), len(frame)).to_pandas()
     text = {
         c: (clean(cols[c]) if c in cols else empty)
         for c in schema.COLUMN_NAMES
@@ -413,7 +414,11 @@ def build_case(
             reject(int(i), "outlet", "no outlet")
 
     # --- over-long cells ----------------------------------------------------------------------
+    # What the reader measured (an upper bound: _visible only removes characters) spares a pass.
+    measured = {c: raw.longest[pos] for pos, c in mapping.items()} if raw.longest else {}
     for column, series in text.items():
+        if column not in cols or measured.get(column, MAX_CELL_CHARS + 1) <= MAX_CELL_CHARS:
+            continue  # (a column the file does not have is empty)
         if len(series) and _longest(series) <= MAX_CELL_CHARS:
             continue
         long = series.str.len() > MAX_CELL_CHARS
