@@ -198,16 +198,27 @@ def _web_links(url: pd.Series) -> pd.Series:
     """Which cells are http(s) links (_WEB_LINK); plain ASCII cells are judged by their prefix,
     the rest by the regular expression itself."""
     out = np.zeros(len(url), dtype=bool)
-    plain = url.str.match(_PLAIN_ASCII).to_numpy(dtype=bool)
-    lower = url.str.slice(0, 8).str.lower()
-    length = url.str.len().to_numpy()
-    out[plain] = (
-        (lower.str.startswith("https://").to_numpy(dtype=bool) & (length >= 9))
-        | (lower.str.startswith("http://").to_numpy(dtype=bool) & (length >= 8))
-    )[plain]
+    if isinstance(url.dtype, pd.StringDtype) and not url.isna().any():
+        # In Arrow: a plain cell is ASCII, so its bytes are its characters and case is ASCII's.
+        text = lookup.text_array(url)
+        plain = _flags(pc.match_substring_regex(text, _PLAIN_ASCII))
+        length = pc.binary_length(text).to_numpy(zero_copy_only=False)
+        https = _flags(pc.starts_with(text, "https://", ignore_case=True))
+        http = _flags(pc.starts_with(text, "http://", ignore_case=True))
+    else:
+        plain = url.str.match(_PLAIN_ASCII).to_numpy(dtype=bool)
+        lower = url.str.slice(0, 8).str.lower()
+        length = url.str.len().to_numpy()
+        https = lower.str.startswith("https://").to_numpy(dtype=bool)
+        http = lower.str.startswith("http://").to_numpy(dtype=bool)
+    out[plain] = ((https & (length >= 9)) | (http & (length >= 8)))[plain]
     for i in np.flatnonzero(~plain):
         out[i] = bool(_WEB_LINK.match(url.iloc[i]))
     return pd.Series(out, index=url.index)
+
+
+def _flags(found: pa.Array) -> np.ndarray:
+    return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
 # Characters that change how text reads without being seen (bidirectional overrides: the "Trojan
@@ -256,6 +267,24 @@ def _maybe_invisible(cells: pd.Series) -> bool:
     raw = np.frombuffer(data, dtype=np.uint8)[bounds[0] : bounds[-1]] if len(bounds) else []
     suspect = (raw < 0x20) & (raw != 0x09) & (raw != 0x0A) & (raw != 0x0D) | (raw >= 0x7F)
     return bool(suspect.any())
+
+
+def _parse_given(values: pd.Series, given: np.ndarray, tz: str) -> pd.DataFrame:
+    """parse_dates(values, tz) of the `given` cells; the others are not read (NaT, not ok)."""
+    if given.all():
+        return parse_dates(values, tz)
+    rows = np.flatnonzero(given)
+    part = parse_dates(values.iloc[rows], tz)
+    out = {}
+    for column in ("start", "end"):
+        ns = np.full(len(values), np.iinfo(np.int64).min, dtype=np.int64)
+        ns[rows] = part[column].array.as_unit("ns").asi8
+        out[column] = pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC").array
+    precision = np.full(len(values), np.nan, dtype=object)
+    precision[rows] = part["precision"].to_numpy(dtype=object)
+    ok = np.zeros(len(values), dtype=bool)
+    ok[rows] = part["ok"].to_numpy(dtype=bool)
+    return pd.DataFrame({**out, "precision": precision, "ok": ok}, index=values.index)
 
 
 def _date_messages(
@@ -444,7 +473,7 @@ def build_case(
     if "date_end" in cols:
         raw_end = cols["date_end"]
         given = clean(raw_end) != ""
-        ends = parse_dates(raw_end, tz)  # what is not given is not looked at
+        ends = _parse_given(raw_end, given.to_numpy(dtype=bool), tz)
         failed = np.flatnonzero((given & ~ends["ok"]).to_numpy())
         messages = _date_messages(raw_end.iloc[failed], ends.iloc[failed], tz, "")
         for i, message in zip(failed, messages, strict=True):
