@@ -178,16 +178,22 @@ _cell_text = cell_text  # one definition, shared with the case store
 
 def _translate(
     series: pd.Series, convert: Callable[[str], str | None], fallback: str
-) -> tuple[pd.Series, pd.Series]:
-    """Each value converted (each distinct one once), `fallback` where it is empty or unknown;
-    and which were unknown (given, but not converted)."""
-    codes, uniques = pd.factorize(series)
+) -> tuple[tuple[pd.api.extensions.ExtensionArray, np.ndarray], pd.Series]:
+    """Each value converted (each distinct one once), `fallback` where it is empty or unknown,
+    as (the converted distinct values, each cell's code: take them for a column); and which
+    were unknown (given, but not converted)."""
+    if isinstance(series.dtype, pd.StringDtype) and not series.isna().any():
+        encoded = pc.dictionary_encode(lookup.text_array(series))
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+        uniques = encoded.dictionary.to_pylist()
+    else:
+        codes, uniques = pd.factorize(series)
     found = [convert(v) if v else None for v in uniques]
     converted = pd.array([f or fallback for f in found], dtype="str")
     unknown = np.array([bool(v) and f is None for v, f in zip(uniques, found, strict=True)])
     if not len(codes):
-        return pd.Series([], dtype="str"), pd.Series(False, index=series.index)
-    return pd.Series(converted.take(codes)), pd.Series(unknown[codes], index=series.index)
+        return (converted, np.zeros(0, dtype=np.intp)), pd.Series(False, index=series.index)
+    return (converted, codes), pd.Series(unknown[codes], index=series.index)
 
 
 _WEB_LINK = re.compile(r"(?i)https?://\S+$")
@@ -547,8 +553,11 @@ def build_case(
     order = np.lexsort((numbers.to_numpy()[keep], start.array.asi8[keep]))
     taken = np.flatnonzero(keep)[order]  # the loaded rows, by date, then row
 
-    def column(cells: pd.Series | np.ndarray) -> pd.Series:
+    def column(cells: pd.Series | np.ndarray | tuple) -> pd.Series:
         # The loaded rows' text, as pandas' (Arrow-backed) str.
+        if isinstance(cells, tuple):  # from _translate: distinct values and codes, one take
+            converted, codes = cells
+            return pd.Series(converted.take(codes[taken]))
         if not isinstance(getattr(cells, "dtype", None), pd.StringDtype):
             cells = pd.array(np.asarray(cells, dtype=object)[taken], dtype="str")
             return pd.Series(cells)
