@@ -117,20 +117,19 @@ def resolve_cites(
                 unit,
             )
         )
-    selfish = (
-        pc.equal(pa.array(source, type=pa.string()), pa.array(target, type=pa.string()))
-        .to_numpy(zero_copy_only=False)
-        .astype(bool)
-    )
+    # Every node (source or target) as one code: equal codes, equal text.
+    source_text = pa.array(source, type=ids.type)
+    nodes = pc.dictionary_encode(pa.concat_arrays([source_text, ids.take(pa.array(where))]))
+    code = nodes.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    source_code, target_code = code[: len(source)], code[len(source) :]
+    selfish = source_code == target_code
     for k in np.flatnonzero(selfish).tolist():
         problems.append(
             Problem("warning", "the event cites itself; ignored", int(rows[k]), "cites", unit)
         )
     # Each (source, target) pair once, the first time it is cited.
-    source_code = pd.factorize(source)[0].astype(np.int64)
-    target_code = pd.factorize(target)[0].astype(np.int64)
     first = np.zeros(len(source), dtype=bool)
-    pairs = source_code * (int(target_code.max()) + 1) + target_code
+    pairs = source_code * len(nodes.dictionary) + target_code
     first[np.unique(pairs, return_index=True)[1]] = True
     keep = np.flatnonzero(first & ~selfish)
 
@@ -145,7 +144,14 @@ def resolve_cites(
             "reason": np.where(via[keep] == "outlet", "cites the outlet by name", "cites it"),
         }
     )
-    problems.extend(_cycle_warnings(links, events, unit))
+    inner = keep[
+        ~_flags(pc.starts_with(source_text.take(pa.array(keep)), EXTERNAL_PREFIX))
+    ]  # the links among events: names outside the data are never on a circle
+    problems.extend(
+        _cycle_warnings(
+            source[inner], target[inner], source_code[inner], target_code[inner], events, unit
+        )
+    )
     outside = keep[via[keep] == "external"]
     ext = pd.DataFrame(
         {
@@ -284,13 +290,21 @@ def _externals(ext: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _cycle_warnings(links: pd.DataFrame, events: pd.DataFrame, unit: str) -> list[Problem]:
-    # astype(bool): on no links at all, map() gives an object Series, which would select columns.
-    external = pc.starts_with(lookup.text_array(links["source"]), EXTERNAL_PREFIX)
-    inner = links[~external.to_numpy(zero_copy_only=False).astype(bool)]
-    sources = inner["source"].to_numpy(dtype=object)
-    targets = inner["target"].to_numpy(dtype=object)
-    left = _in_cycles(sources, targets)
+def _flags(found: pa.Array) -> np.ndarray:
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _cycle_warnings(
+    sources: np.ndarray,
+    targets: np.ndarray,
+    source_codes: np.ndarray,
+    target_codes: np.ndarray,
+    events: pd.DataFrame,
+    unit: str,
+) -> list[Problem]:
+    """Warnings for events that cite each other in a circle, along these links among events
+    (ids, and their codes: equal codes, equal ids)."""
+    left = _in_cycles(source_codes, target_codes)
     if not left.any():
         return []
     graph = nx.DiGraph(list(zip(sources[left], targets[left], strict=True)))
