@@ -82,14 +82,14 @@ def read(data: bytes, delimiter: str, head: str, max_rows: int, max_cell: int):
     columns = []
     longest = []
     for raw in raws:
-        offsets, data = _buffers(raw)
+        offsets, data = buffers(raw)
         size = np.diff(offsets)
         most = int(size.max())  # bytes: a cell has at most as many characters
         if most > max_cell and pc.max(pc.utf8_length(raw)).as_py() > max_cell:
             return None
         cells = pc.utf8_trim(raw, characters=PY_WHITESPACE) if _may_trim(offsets, data) else raw
         if cells is not raw:
-            offsets = _buffers(cells)[0]
+            offsets = buffers(cells)[0]
             size = np.diff(offsets)
             most = int(size.max())
         blank &= size == 0
@@ -104,7 +104,7 @@ def read(data: bytes, delimiter: str, head: str, max_rows: int, max_cell: int):
     return header, [c.slice(1).to_pandas() for c in columns], longest
 
 
-def _buffers(text) -> tuple:
+def buffers(text) -> tuple:
     """The offsets (numpy, one more than the cells) and the bytes (numpy uint8) of a string array."""
     import pyarrow as pa
 

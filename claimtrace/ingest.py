@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from claimtrace import diffusion, lookup, schema
+from claimtrace import diffusion, fastcsv, lookup, schema
 from claimtrace.dates import DATE_HINT, FIRST_YEAR, LAST_YEAR, parse_dates
 from claimtrace.model import Case, CaseMeta, Problem, Source
 from claimtrace.readers import MAX_CELL_CHARS, RawTable, UnreadableFile, cell_text, read_table
@@ -205,12 +205,23 @@ def _web_links(url: pd.Series) -> pd.Series:
     the rest by the regular expression itself."""
     out = np.zeros(len(url), dtype=bool)
     if isinstance(url.dtype, pd.StringDtype) and not url.isna().any():
-        # In Arrow: a plain cell is ASCII, so its bytes are its characters and case is ASCII's.
-        text = lookup.text_array(url)
-        plain = _flags(pc.match_substring_regex(text, _PLAIN_ASCII))
-        length = pc.binary_length(text).to_numpy(zero_copy_only=False)
-        https = _flags(pc.starts_with(text, "https://", ignore_case=True))
-        http = _flags(pc.starts_with(text, "http://", ignore_case=True))
+        # On the bytes: a plain cell is ASCII, so its bytes are its characters, and its first
+        # eight with the 0x20 bit set read "http://" or "https://" only where lower() would.
+        offsets, data = fastcsv.buffers(lookup.text_array(url))
+        if not len(data):
+            return pd.Series(out, index=url.index)
+        begin, length = offsets[:-1], np.diff(offsets)
+        cells = data[offsets[0] : offsets[-1]]  # (the buffer may hold more than these cells)
+        odd = np.flatnonzero((cells < 0x21) | (cells > 0x7E)) + offsets[0]  # no plain cell's
+        plain = np.ones(len(url), dtype=bool)
+        plain[np.searchsorted(offsets, odd, "right") - 1] = False
+        https = length >= 9
+        http = length >= 8
+        for k, (a, b) in enumerate(zip(b"https://", b"http://", strict=False)):
+            byte = data[np.minimum(begin + k, len(data) - 1)] | 0x20
+            https &= byte == a
+            http &= byte == b
+        https &= data[np.minimum(begin + 7, len(data) - 1)] == ord("/")
     else:
         plain = url.str.match(_PLAIN_ASCII).to_numpy(dtype=bool)
         lower = url.str.slice(0, 8).str.lower()
@@ -550,7 +561,13 @@ def build_case(
 
     # --- assemble -------------------------------------------------------------------------------
     keep = ~rejected_mask.to_numpy()
-    order = np.lexsort((numbers.to_numpy()[keep], start.array.asi8[keep]))
+    kept_numbers, kept_start = numbers.to_numpy()[keep], start.array.asi8[keep]
+    if len(kept_numbers) < 2 or bool((np.diff(kept_numbers) > 0).all()):
+        # Rows in the order of their numbers (as every reader gives them): a stable sort by
+        # date alone keeps ties in row order, as sorting by (date, row) does.
+        order = np.argsort(kept_start, kind="stable")
+    else:
+        order = np.lexsort((kept_numbers, kept_start))
     taken = np.flatnonzero(keep)[order]  # the loaded rows, by date, then row
 
     def column(cells: pd.Series | np.ndarray | tuple) -> pd.Series:
