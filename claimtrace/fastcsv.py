@@ -56,12 +56,15 @@ def read(data: bytes, delimiter: str, head: str, max_rows: int, max_cell: int):
     if width < 2 or not any(c.strip() for c in first):
         return None  # one column could be a JSON value; a blank first row shifts the numbering
     names = [f"c{i}" for i in range(width)]
-    try:
-        table = pcsv.read_csv(
+
+    def parse(newlines_in_values: bool):
+        return pcsv.read_csv(
             io.BytesIO(data),
             read_options=pcsv.ReadOptions(column_names=names),
             parse_options=pcsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
+                delimiter=delimiter,
+                newlines_in_values=newlines_in_values,
+                ignore_empty_lines=False,
             ),
             convert_options=pcsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -69,6 +72,19 @@ def read(data: bytes, delimiter: str, head: str, max_rows: int, max_cell: int):
                 quoted_strings_can_be_null=False,
             ),
         )
+
+    # First as pyarrow reads fastest: blocks cut at any line break, parsed side by side. A
+    # block cut inside a quoted cell cannot be parsed to its end, and pyarrow says so; the
+    # reading is kept only if no cell holds a line break or a quote at all, so no quoted cell
+    # can have spanned lines. Otherwise a second reading takes line breaks inside quotes.
+    try:
+        table = parse(False)
+        if _breaks_or_quotes(table):
+            table = None
+    except (pa.ArrowException, ValueError):
+        table = None
+    try:
+        table = parse(True) if table is None else table
     except (pa.ArrowException, ValueError):
         return None  # ragged rows, bad UTF-8, a cell longer than a block: the exact reader's case
     if table.num_rows < 2 or table.num_rows - 1 > max_rows:
@@ -102,6 +118,18 @@ def read(data: bytes, delimiter: str, head: str, max_rows: int, max_cell: int):
         return None  # the last row may be a quote never closed, which the exact reader reports
     header = [c[0].as_py() for c in columns]
     return header, [c.slice(1).to_pandas() for c in columns], longest
+
+
+def _breaks_or_quotes(table) -> bool:
+    """Whether any cell of the table holds a line break (CR or LF) or a double quote."""
+    for column in table.columns:
+        for chunk in column.chunks:
+            offsets, data = buffers(chunk)
+            if len(offsets) and offsets[-1] > offsets[0]:
+                cells = data[offsets[0] : offsets[-1]].tobytes()
+                if b"\n" in cells or b"\r" in cells or b'"' in cells:
+                    return True
+    return False
 
 
 def buffers(text) -> tuple:
