@@ -137,11 +137,13 @@ def resolve_cites(
         {
             "source": pd.Series(source[keep], dtype=object),
             "target": pd.Series(target[keep], dtype=object),
-            "kind": "documented",
+            "kind": _words(("documented",), np.zeros(len(keep), dtype=np.intp)),
             "via": pd.Series(via[keep], dtype=object),
             "entry": pd.Series(entries[keep], dtype=object),
             "confidence": 1.0,
-            "reason": np.where(via[keep] == "outlet", "cites the outlet by name", "cites it"),
+            "reason": _words(
+                ("cites it", "cites the outlet by name"), (via[keep] == "outlet").astype(np.intp)
+            ),
         }
     )
     inner = keep[
@@ -288,6 +290,11 @@ def _externals(ext: pd.DataFrame) -> pd.DataFrame:
             "date": grouped["date"].min().to_numpy(),
         }
     )
+
+
+def _words(words: tuple[str, ...], codes: np.ndarray) -> pd.Series:
+    """A str column of these few words, each row the one its code names (made in one take)."""
+    return pd.Series(pd.array(list(words), dtype="str").take(codes))
 
 
 def _flags(found: pa.Array) -> np.ndarray:
