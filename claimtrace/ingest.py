@@ -301,6 +301,7 @@ def _parse_given(values: pd.Series, given: np.ndarray, tz: str) -> pd.DataFrame:
     precision[rows] = part["precision"].to_numpy(dtype=object)
     ok = np.zeros(len(values), dtype=bool)
     ok[rows] = part["ok"].to_numpy(dtype=bool)
+    precision = pd.Series(precision, index=values.index, dtype=object)  # (not read as text)
     return pd.DataFrame({**out, "precision": precision, "ok": ok}, index=values.index)
 
 
