@@ -154,9 +154,9 @@ def _may_trim(offsets: np.ndarray, data: np.ndarray) -> bool:
     """Whether any cell may begin or end with whitespace (then utf8_trim decides): its first or
     last byte is whitespace, or not ASCII. Most columns have no such cell, and then trimming
     would give back every cell unchanged."""
-    given = np.flatnonzero(offsets[1:] > offsets[:-1])
-    if not len(given):
+    if not len(data):
         return False
-    first = data[offsets[:-1][given]]
-    last = data[offsets[1:][given] - 1]
-    return bool(_EDGE[first].any() or _EDGE[last].any())
+    given = offsets[1:] > offsets[:-1]  # an empty cell has no first or last byte
+    first = data[np.minimum(offsets[:-1], len(data) - 1)]
+    last = data[np.maximum(offsets[1:] - 1, 0)]
+    return bool((given & (_EDGE[first] | _EDGE[last])).any())

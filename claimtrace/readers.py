@@ -68,7 +68,7 @@ def _too_many_columns(count: int) -> str:
 
 
 def _read_any(data: bytes, name: str) -> RawTable:
-    if not data or not data.strip():
+    if not data or (not data[:64].strip() and not data.strip()):  # (strip copies the file)
         raise UnreadableFile("the file is empty")
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
