@@ -70,125 +70,182 @@ def resolve_cites(
     where, entries = _cite_entries(events["cites"])
     if not len(where):
         return empty_links(), _externals(pd.DataFrame(columns=["name", "target", "date"])), []
-    # Object columns throughout: pandas' Arrow strings make isin() and loops slow.
-    cites = pd.DataFrame(
-        {
-            "target": pd.Series(events["id"].to_numpy(dtype=object)[where], dtype=object),
-            "entry": pd.Series(entries, dtype=object),
-            "date": pd.Series(events["date"].array.take(where)),
-            "row": events["row"].to_numpy()[where],
-        }
-    )
-    by_id = pd.Series(
-        pc.is_in(pa.array(entries, type=pa.string()), value_set=lookup.text_array(events["id"]))
+    ids = lookup.text_array(events["id"])
+    target = ids.take(pa.array(where)).to_numpy(zero_copy_only=False)  # the citing events' ids
+    moment = events["date"].array.asi8  # only compared: any unit and zone keeps the order
+    rows = events["row"].to_numpy()[where]
+    by_id = (
+        pc.is_in(pa.array(entries, type=pa.string()), value_set=ids)
         .to_numpy(zero_copy_only=False)
         .astype(bool)
     )
-    cites["source"] = cites["entry"].where(by_id)
-    cites["via"] = np.where(by_id, "id", "")
+    source = np.where(by_id, entries, None).astype(object)
+    via = np.where(by_id, "id", "").astype(object)
 
     # By outlet name: the named outlet's latest event that started no later than the citing one.
-    codes, outlets = pd.factorize(events["outlet"])
-    keys = np.array([normalize_key(o) for o in outlets], dtype=object)
-    outlet_key = pd.Series(keys[codes] if len(codes) else keys, index=events.index, dtype=object)
-    rest = cites[~by_id].copy()
-    # Each distinct entry is normalised once, then mapped back to its rows.
-    entry_codes, distinct = pd.factorize(rest["entry"].to_numpy(dtype=object))
-    distinct_keys = np.array([normalize_key(e) for e in distinct], dtype=object)
-    rest["key"] = pd.Series(
-        distinct_keys[entry_codes] if len(entry_codes) else distinct_keys[:0],
-        index=rest.index,
-        dtype=object,
-    )
-    known = rest["key"].isin(set(keys))
-    if known.any():
-        left = rest[known].sort_values("date").reset_index()
-        named = set(left["key"])
-        of_named = np.array([k in named for k in keys], dtype=bool)[codes]  # their events
-        right = (
-            pd.DataFrame(
-                {
-                    "key": outlet_key[of_named],
-                    "cand": events["id"].to_numpy(dtype=object)[of_named],
-                    "date": events["date"][of_named],
-                }
-            )
-            .sort_values("date", kind="stable")
-            .reset_index(drop=True)
-        )
-        back = pd.merge_asof(left, right, on="date", by="key", direction="backward")
-        fwd = pd.merge_asof(left, right, on="date", by="key", direction="forward")
-        later = back["cand"].isna()
-        chosen = back["cand"].fillna(fwd["cand"])
-        # An event naming its own outlet ("TASS" in a TASS report) means another of its events.
-        itself = np.flatnonzero((chosen == left["target"]).to_numpy())
-        if len(itself):
-            named = right[right["key"].isin(set(left["key"].iloc[itself]))]
-            by_key = named.groupby("key", sort=False).indices  # positions, in date order
-            cand = named["cand"].to_numpy(dtype=object)
-            moment = _nanoseconds(named["date"])
-            citing = _nanoseconds(left["date"])
-            named_key = left["key"].to_numpy(dtype=object)
-            picked = chosen.to_numpy(dtype=object, copy=True)
-            late = later.to_numpy(dtype=bool, copy=True)
-            for i in itself.tolist():
-                own = by_key[named_key[i]]  # ids are unique: the citing event is among them once
-                last = int(np.searchsorted(moment[own], citing[i], "right"))
-                before = [k for k in own[max(0, last - 2) : last][::-1] if cand[k] != picked[i]]
-                first = [k for k in own[:2] if cand[k] != picked[i]]
-                if before or first:  # else: the outlet's only event, a self-citation below
-                    picked[i] = cand[(before or first)[0]]
-                    late[i] = not before
-            chosen, later = pd.Series(picked, dtype=object), pd.Series(late)
-        for i in np.flatnonzero(later.to_numpy()):
+    rest = np.flatnonzero(~by_id)
+    chosen, later, named = _by_outlet(events, ids, moment, where[rest], entries[rest], target[rest])
+    if len(named):
+        left = rest[named]
+        source[left] = chosen
+        via[left] = "outlet"
+        # The warnings in the order of the citing events' dates (as they always were).
+        order = pd.DataFrame({"date": events["date"].array.take(where[left])}).sort_values("date")
+        for i in order.index.to_numpy()[later[order.index.to_numpy()]].tolist():
             problems.append(
                 Problem(
                     "warning",
-                    f"cites {left.loc[i, 'entry']!r}, whose first event in the data is dated "
+                    f"cites {entries[left[i]]!r}, whose first event in the data is dated "
                     "after this one; linked to it anyway",
-                    int(left.loc[i, "row"]),
+                    int(rows[left[i]]),
                     "cites",
                     unit,
                 )
             )
-        cites.loc[left["index"].to_numpy(), "source"] = chosen.to_numpy()
-        cites.loc[left["index"].to_numpy(), "via"] = "outlet"
 
-    external = cites["source"].isna()
-    cites.loc[external, "source"] = cites.loc[external, "entry"].map(external_id)
-    cites.loc[external, "via"] = "external"
-    for r in cites[external].itertuples(index=False):
+    external = pd.isna(source)
+    for k in np.flatnonzero(external).tolist():
+        source[k] = external_id(entries[k])
+        via[k] = "external"
         problems.append(
             Problem(
                 "warning",
-                f"cites {r.entry!r}, which is neither an id nor an outlet in the data; "
+                f"cites {entries[k]!r}, which is neither an id nor an outlet in the data; "
                 "drawn as an external source",
-                int(r.row),
+                int(rows[k]),
                 "cites",
                 unit,
             )
         )
-    selfish = cites["source"] == cites["target"]
-    for r in cites[selfish].itertuples(index=False):
+    # Every node (source or target) as one code: equal codes, equal text.
+    source_text = pa.array(source, type=ids.type)
+    nodes = pc.dictionary_encode(pa.concat_arrays([source_text, ids.take(pa.array(where))]))
+    code = nodes.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    source_code, target_code = code[: len(source)], code[len(source) :]
+    selfish = source_code == target_code
+    for k in np.flatnonzero(selfish).tolist():
         problems.append(
-            Problem("warning", "the event cites itself; ignored", int(r.row), "cites", unit)
+            Problem("warning", "the event cites itself; ignored", int(rows[k]), "cites", unit)
         )
-    cites = cites[~selfish].drop_duplicates(["source", "target"])
+    # Each (source, target) pair once, the first time it is cited.
+    first = np.zeros(len(source), dtype=bool)
+    pairs = source_code * len(nodes.dictionary) + target_code
+    first[np.unique(pairs, return_index=True)[1]] = True
+    keep = np.flatnonzero(first & ~selfish)
 
     links = pd.DataFrame(
         {
-            "source": cites["source"].astype(object),
-            "target": cites["target"].astype(object),
-            "kind": "documented",
-            "via": cites["via"].astype(object),
-            "entry": cites["entry"].astype(object),
+            "source": pd.Series(source[keep], dtype=object),
+            "target": pd.Series(target[keep], dtype=object),
+            "kind": _words(("documented",), np.zeros(len(keep), dtype=np.intp)),
+            "via": pd.Series(via[keep], dtype=object),
+            "entry": pd.Series(entries[keep], dtype=object),
             "confidence": 1.0,
-            "reason": np.where(cites["via"] == "outlet", "cites the outlet by name", "cites it"),
+            "reason": _words(
+                ("cites it", "cites the outlet by name"), (via[keep] == "outlet").astype(np.intp)
+            ),
         }
-    ).reset_index(drop=True)
-    problems.extend(_cycle_warnings(links, events, unit))
-    ext = cites[cites["via"] == "external"].rename(columns={"entry": "name"})
+    )
+    inner = keep[
+        ~_flags(pc.starts_with(source_text.take(pa.array(keep)), EXTERNAL_PREFIX))
+    ]  # the links among events: names outside the data are never on a circle
+    problems.extend(
+        _cycle_warnings(
+            source[inner], target[inner], source_code[inner], target_code[inner], events, unit
+        )
+    )
+    outside = keep[via[keep] == "external"]
+    ext = pd.DataFrame(
+        {
+            "name": pd.Series(entries[outside], dtype=object),
+            "target": pd.Series(target[outside], dtype=object),
+            "date": pd.Series(events["date"].array.take(where[outside])),
+        }
+    )
     return links, _externals(ext), problems
+
+
+def _by_outlet(
+    events: pd.DataFrame,
+    ids: pa.Array,
+    moment: np.ndarray,
+    where: np.ndarray,
+    entries: np.ndarray,
+    target: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Entries (cited by the events at `where`, whose ids are `target`) that name an outlet:
+    (the id each links to, whether that event is dated after the citing one, which entries
+    these are). The named outlet's latest event at or before the citing one, else its first;
+    an event naming its own outlet ("TASS" in a TASS report) means another of its events.
+
+    Everything is searched on integer codes: each key (normalize_key of an outlet or entry) a
+    number, the outlet's events sorted by key, then date, in one array."""
+    nothing = np.zeros(0, dtype=np.int64)
+    if not len(where):
+        return np.zeros(0, dtype=object), np.zeros(0, dtype=bool), nothing
+    outlets = pc.dictionary_encode(lookup.text_array(events["outlet"]))
+    outlet_of = outlets.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    outlet_names = outlets.dictionary.to_numpy(zero_copy_only=False)
+    entry_of, distinct = pd.factorize(entries)  # each distinct entry is normalised once
+    keys = pd.factorize(
+        np.array(
+            [normalize_key(o) for o in outlet_names] + [normalize_key(e) for e in distinct],
+            dtype=object,
+        )
+    )[0]
+    outlet_key, entry_key = keys[: len(outlet_names)], keys[len(outlet_names) :]
+    size = int(keys.max()) + 1 if len(keys) else 0
+    of_outlet = np.zeros(size + 1, dtype=bool)  # the last slot: events with no outlet
+    of_outlet[outlet_key] = True
+    key = entry_key[entry_of]
+    named = np.flatnonzero(of_outlet[key])
+    if not len(named):
+        return np.zeros(0, dtype=object), np.zeros(0, dtype=bool), nothing
+    wanted = np.zeros(size + 1, dtype=bool)
+    wanted[key[named]] = True
+    event_key = np.append(outlet_key, size)[outlet_of]  # -1 (no outlet) takes the last slot
+    candidates = np.flatnonzero(wanted[event_key])
+    order = np.lexsort((moment[candidates], event_key[candidates]))  # stable: ties keep rows
+    cand = candidates[order]  # event positions, by key, then date, then position
+    cand_key = event_key[cand]
+    # Dates as ranks, so that (key, date) is one int64 and one searchsorted finds both.
+    cited = key[named]
+    citing = moment[where[named]]
+    times, rank = np.unique(np.concatenate([moment[cand], citing]), return_inverse=True)
+    span = len(times)
+    ordered = cand_key * span + rank[: len(cand)]
+    wanted_at = cited * span + rank[len(cand) :]
+    start = np.searchsorted(cand_key, cited, "left")  # each key's events: cand[start:stop]
+    stop = np.searchsorted(cand_key, cited, "right")
+    last = np.searchsorted(ordered, wanted_at, "right")  # after the latest at or before
+    later = last <= start
+    picked = np.where(later, start, last - 1)  # else the outlet's first event, dated after
+    pick_id = ids.take(pa.array(cand[picked]))
+    itself = np.flatnonzero(
+        pc.equal(pick_id, pa.array(target[named], type=pa.string())).to_numpy(zero_copy_only=False)
+    )
+    chosen = pick_id.to_numpy(zero_copy_only=False).astype(object)
+    if len(itself):
+        # Another event of the outlet: the latest of the two at or before, else the first two.
+        own = pa.array(target[named][itself], type=pa.string())
+        found = np.full(len(itself), -1, dtype=np.int64)
+        late = np.zeros(len(itself), dtype=bool)
+        tries = (
+            (last[itself] - 1, last[itself] - 1 >= start[itself], False),
+            (last[itself] - 2, last[itself] - 2 >= start[itself], False),
+            (start[itself], start[itself] < stop[itself], True),
+            (start[itself] + 1, start[itself] + 1 < stop[itself], True),
+        )
+        for at, valid, after in tries:
+            at = np.where(valid, at, 0)
+            other = ~pc.equal(ids.take(pa.array(cand[at])), own).to_numpy(zero_copy_only=False)
+            take = (found < 0) & valid & other.astype(bool)
+            found[take] = at[take]
+            late[take] = after
+        move = found >= 0  # else: the outlet's only event, a self-citation
+        chosen[itself[move]] = ids.take(pa.array(cand[found[move]])).to_numpy(zero_copy_only=False)
+        later[itself[move]] = late[move]
+    return chosen, later, named
 
 
 def _cite_entries(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -235,13 +292,26 @@ def _externals(ext: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _cycle_warnings(links: pd.DataFrame, events: pd.DataFrame, unit: str) -> list[Problem]:
-    # astype(bool): on no links at all, map() gives an object Series, which would select columns.
-    external = pc.starts_with(lookup.text_array(links["source"]), EXTERNAL_PREFIX)
-    inner = links[~external.to_numpy(zero_copy_only=False).astype(bool)]
-    sources = inner["source"].to_numpy(dtype=object)
-    targets = inner["target"].to_numpy(dtype=object)
-    left = _in_cycles(sources, targets)
+def _words(words: tuple[str, ...], codes: np.ndarray) -> pd.Series:
+    """A str column of these few words, each row the one its code names (made in one take)."""
+    return pd.Series(pd.array(list(words), dtype="str").take(codes))
+
+
+def _flags(found: pa.Array) -> np.ndarray:
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _cycle_warnings(
+    sources: np.ndarray,
+    targets: np.ndarray,
+    source_codes: np.ndarray,
+    target_codes: np.ndarray,
+    events: pd.DataFrame,
+    unit: str,
+) -> list[Problem]:
+    """Warnings for events that cite each other in a circle, along these links among events
+    (ids, and their codes: equal codes, equal ids)."""
+    left = _in_cycles(source_codes, target_codes)
     if not left.any():
         return []
     graph = nx.DiGraph(list(zip(sources[left], targets[left], strict=True)))

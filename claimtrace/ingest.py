@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from claimtrace import diffusion, lookup, schema
+from claimtrace import diffusion, fastcsv, lookup, schema
 from claimtrace.dates import DATE_HINT, FIRST_YEAR, LAST_YEAR, parse_dates
 from claimtrace.model import Case, CaseMeta, Problem, Source
 from claimtrace.readers import MAX_CELL_CHARS, RawTable, UnreadableFile, cell_text, read_table
@@ -178,16 +178,22 @@ _cell_text = cell_text  # one definition, shared with the case store
 
 def _translate(
     series: pd.Series, convert: Callable[[str], str | None], fallback: str
-) -> tuple[pd.Series, pd.Series]:
-    """Each value converted (each distinct one once), `fallback` where it is empty or unknown;
-    and which were unknown (given, but not converted)."""
-    codes, uniques = pd.factorize(series)
+) -> tuple[tuple[pd.api.extensions.ExtensionArray, np.ndarray], pd.Series]:
+    """Each value converted (each distinct one once), `fallback` where it is empty or unknown,
+    as (the converted distinct values, each cell's code: take them for a column); and which
+    were unknown (given, but not converted)."""
+    if isinstance(series.dtype, pd.StringDtype) and not series.isna().any():
+        encoded = pc.dictionary_encode(lookup.text_array(series))
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+        uniques = encoded.dictionary.to_pylist()
+    else:
+        codes, uniques = pd.factorize(series)
     found = [convert(v) if v else None for v in uniques]
     converted = pd.array([f or fallback for f in found], dtype="str")
     unknown = np.array([bool(v) and f is None for v, f in zip(uniques, found, strict=True)])
     if not len(codes):
-        return pd.Series([], dtype="str"), pd.Series(False, index=series.index)
-    return pd.Series(converted.take(codes)), pd.Series(unknown[codes], index=series.index)
+        return (converted, np.zeros(0, dtype=np.intp)), pd.Series(False, index=series.index)
+    return (converted, codes), pd.Series(unknown[codes], index=series.index)
 
 
 _WEB_LINK = re.compile(r"(?i)https?://\S+$")
@@ -198,16 +204,38 @@ def _web_links(url: pd.Series) -> pd.Series:
     """Which cells are http(s) links (_WEB_LINK); plain ASCII cells are judged by their prefix,
     the rest by the regular expression itself."""
     out = np.zeros(len(url), dtype=bool)
-    plain = url.str.match(_PLAIN_ASCII).to_numpy(dtype=bool)
-    lower = url.str.slice(0, 8).str.lower()
-    length = url.str.len().to_numpy()
-    out[plain] = (
-        (lower.str.startswith("https://").to_numpy(dtype=bool) & (length >= 9))
-        | (lower.str.startswith("http://").to_numpy(dtype=bool) & (length >= 8))
-    )[plain]
+    if isinstance(url.dtype, pd.StringDtype) and not url.isna().any():
+        # On the bytes: a plain cell is ASCII, so its bytes are its characters, and its first
+        # eight with the 0x20 bit set read "http://" or "https://" only where lower() would.
+        offsets, data = fastcsv.buffers(lookup.text_array(url))
+        if not len(data):
+            return pd.Series(out, index=url.index)
+        begin, length = offsets[:-1], np.diff(offsets)
+        cells = data[offsets[0] : offsets[-1]]  # (the buffer may hold more than these cells)
+        odd = np.flatnonzero((cells < 0x21) | (cells > 0x7E)) + offsets[0]  # no plain cell's
+        plain = np.ones(len(url), dtype=bool)
+        plain[np.searchsorted(offsets, odd, "right") - 1] = False
+        https = length >= 9
+        http = length >= 8
+        for k, (a, b) in enumerate(zip(b"https://", b"http://", strict=False)):
+            byte = data[np.minimum(begin + k, len(data) - 1)] | 0x20
+            https &= byte == a
+            http &= byte == b
+        https &= data[np.minimum(begin + 7, len(data) - 1)] == ord("/")
+    else:
+        plain = url.str.match(_PLAIN_ASCII).to_numpy(dtype=bool)
+        lower = url.str.slice(0, 8).str.lower()
+        length = url.str.len().to_numpy()
+        https = lower.str.startswith("https://").to_numpy(dtype=bool)
+        http = lower.str.startswith("http://").to_numpy(dtype=bool)
+    out[plain] = ((https & (length >= 9)) | (http & (length >= 8)))[plain]
     for i in np.flatnonzero(~plain):
         out[i] = bool(_WEB_LINK.match(url.iloc[i]))
     return pd.Series(out, index=url.index)
+
+
+def _flags(found: pa.Array) -> np.ndarray:
+    return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
 # Characters that change how text reads without being seen (bidirectional overrides: the "Trojan
@@ -256,6 +284,25 @@ def _maybe_invisible(cells: pd.Series) -> bool:
     raw = np.frombuffer(data, dtype=np.uint8)[bounds[0] : bounds[-1]] if len(bounds) else []
     suspect = (raw < 0x20) & (raw != 0x09) & (raw != 0x0A) & (raw != 0x0D) | (raw >= 0x7F)
     return bool(suspect.any())
+
+
+def _parse_given(values: pd.Series, given: np.ndarray, tz: str) -> pd.DataFrame:
+    """parse_dates(values, tz) of the `given` cells; the others are not read (NaT, not ok)."""
+    if given.all():
+        return parse_dates(values, tz)
+    rows = np.flatnonzero(given)
+    part = parse_dates(values.iloc[rows], tz)
+    out = {}
+    for column in ("start", "end"):
+        ns = np.full(len(values), np.iinfo(np.int64).min, dtype=np.int64)
+        ns[rows] = part[column].array.as_unit("ns").asi8
+        out[column] = pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC").array
+    precision = np.full(len(values), np.nan, dtype=object)
+    precision[rows] = part["precision"].to_numpy(dtype=object)
+    ok = np.zeros(len(values), dtype=bool)
+    ok[rows] = part["ok"].to_numpy(dtype=bool)
+    precision = pd.Series(precision, index=values.index, dtype=object)  # (not read as text)
+    return pd.DataFrame({**out, "precision": precision, "ok": ok}, index=values.index)
 
 
 def _date_messages(
@@ -386,7 +433,8 @@ def build_case(
                 "no " + " or ".join(repr(c) for c in missing) + " column"
             )
 
-    empty = pd.Series("", index=frame.index, dtype=object)
+    # A column the file does not have: empty text, as pandas' (Arrow-backed) str, made in Arrow.
+    empty = pa.repeat(pa.scalar("", pa.large_string()), len(frame)).to_pandas()
     text = {
         c: (clean(cols[c]) if c in cols else empty)
         for c in schema.COLUMN_NAMES
@@ -413,7 +461,11 @@ def build_case(
             reject(int(i), "outlet", "no outlet")
 
     # --- over-long cells ----------------------------------------------------------------------
+    # What the reader measured (an upper bound: _visible only removes characters) spares a pass.
+    measured = {c: raw.longest[pos] for pos, c in mapping.items()} if raw.longest else {}
     for column, series in text.items():
+        if column not in cols or measured.get(column, MAX_CELL_CHARS + 1) <= MAX_CELL_CHARS:
+            continue  # (a column the file does not have is empty)
         if len(series) and _longest(series) <= MAX_CELL_CHARS:
             continue
         long = series.str.len() > MAX_CELL_CHARS
@@ -439,7 +491,7 @@ def build_case(
     if "date_end" in cols:
         raw_end = cols["date_end"]
         given = clean(raw_end) != ""
-        ends = parse_dates(raw_end, tz)  # what is not given is not looked at
+        ends = _parse_given(raw_end, given.to_numpy(dtype=bool), tz)
         failed = np.flatnonzero((given & ~ends["ok"]).to_numpy())
         messages = _date_messages(raw_end.iloc[failed], ends.iloc[failed], tz, "")
         for i, message in zip(failed, messages, strict=True):
@@ -510,11 +562,20 @@ def build_case(
 
     # --- assemble -------------------------------------------------------------------------------
     keep = ~rejected_mask.to_numpy()
-    order = np.lexsort((numbers.to_numpy()[keep], start.array.asi8[keep]))
+    kept_numbers, kept_start = numbers.to_numpy()[keep], start.array.asi8[keep]
+    if len(kept_numbers) < 2 or bool((np.diff(kept_numbers) > 0).all()):
+        # Rows in the order of their numbers (as every reader gives them): a stable sort by
+        # date alone keeps ties in row order, as sorting by (date, row) does.
+        order = np.argsort(kept_start, kind="stable")
+    else:
+        order = np.lexsort((kept_numbers, kept_start))
     taken = np.flatnonzero(keep)[order]  # the loaded rows, by date, then row
 
-    def column(cells: pd.Series | np.ndarray) -> pd.Series:
+    def column(cells: pd.Series | np.ndarray | tuple) -> pd.Series:
         # The loaded rows' text, as pandas' (Arrow-backed) str.
+        if isinstance(cells, tuple):  # from _translate: distinct values and codes, one take
+            converted, codes = cells
+            return pd.Series(converted.take(codes[taken]))
         if not isinstance(getattr(cells, "dtype", None), pd.StringDtype):
             cells = pd.array(np.asarray(cells, dtype=object)[taken], dtype="str")
             return pd.Series(cells)

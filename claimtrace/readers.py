@@ -47,6 +47,8 @@ class RawTable:
     # The cells column by column instead of `records` (which is then empty), as pandas str
     # Series already stripped of surrounding whitespace: what the fast CSV path (fastcsv) gives.
     columns: list | None = None
+    # With `columns`: no cell of column i has more characters than longest[i] (fastcsv).
+    longest: list[int] | None = None
 
 
 def read_table(data: bytes, name: str = "") -> RawTable:
@@ -66,7 +68,7 @@ def _too_many_columns(count: int) -> str:
 
 
 def _read_any(data: bytes, name: str) -> RawTable:
-    if not data or not data.strip():
+    if not data or (not data[:64].strip() and not data.strip()):  # (strip copies the file)
         raise UnreadableFile("the file is empty")
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
@@ -250,9 +252,11 @@ def _read_plain_csv(data: bytes) -> RawTable | None:
     found = fastcsv.read(body, delimiter, head, MAX_ROWS, MAX_CELL_CHARS * 4)
     if found is None:
         return None
-    header, columns = found
+    header, columns, longest = found
     numbers = list(range(2, len(columns[0]) + 2))  # no blank rows: row i + 2, header row 1
-    return RawTable(header, [], numbers, "row", "csv", label, delimiter, columns=columns)
+    return RawTable(
+        header, [], numbers, "row", "csv", label, delimiter, columns=columns, longest=longest
+    )
 
 
 def _read_xlsx(data: bytes) -> RawTable:

@@ -214,6 +214,32 @@ def test_the_fast_csv_path_reads_exactly_what_the_csv_module_reads(
     assert fast == table(readers.read_table)
 
 
+@pytest.mark.parametrize("spanning", [1_040_000, 1_200_000], ids=["at-a-block-edge", "inside"])
+def test_a_quoted_cell_of_many_lines_in_a_large_file_is_read_as_the_csv_module_reads_it(
+    spanning: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pyarrow reads blocks of 1 MiB; first cut at any line break, one cut falls inside this
+    # cell (or, further on, none does): either way the cell keeps its lines, as csv reads it.
+    rows = ["id,date,outlet,h"]
+    size = 0
+    while size < spanning:
+        rows.append(f"{len(rows)},2022-08-01,X,plain text of row {len(rows)}")
+        size += len(rows[-1]) + 1
+    lines = "\n".join(f"line {k}" for k in range(5000))
+    rows.append(f'{len(rows)},2022-08-02,Y,"{lines}"')
+    rows += [f"{k},2022-08-03,Z,after" for k in range(len(rows), len(rows) + 20_000)]
+    data = ("\n".join(rows) + "\n").encode()
+    fast = readers.read_table(data, "x.csv")
+    assert fast.columns is not None  # the fast path read it
+    assert fast.columns[3].iloc[len(rows) - 20_002] == lines
+    monkeypatch.setattr(readers, "_read_plain_csv", lambda data: None)
+    exact = readers.read_table(data, "x.csv")
+    assert fast.header == exact.header and fast.numbers == exact.numbers
+    assert [c.tolist() for c in fast.columns] == [
+        [str(r[i]).strip() for r in exact.records] for i in range(len(exact.header))
+    ]
+
+
 DATE_VALUES = [
     "2022-08-05", "2022-08-05T14:30", "2022-08-05 14:30:15", "2022-8-5", "2022-08-05t14:30",
     "2022-02-29", "2024-02-29", "2022-13-01", "2022-04-31", "2022-08-05T24:00",

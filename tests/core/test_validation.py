@@ -443,3 +443,34 @@ def test_a_header_without_rows_still_says_which_column_is_missing(load) -> None:
     case = load(b"id,outlet\n", "events.csv")
     assert case.readable
     assert [p.message.split("'")[1] for p in case.errors] == ["date"]
+
+
+def test_links_are_judged_alike_on_arrow_text_and_on_python_text():
+    # The loader judges Arrow-backed text on its bytes and other text with pandas' string
+    # methods; a column sliced from a longer one (as the fast CSV path gives) holds bytes of
+    # its neighbours in the same buffer, which must not count.
+    import pandas as pd
+    import pyarrow as pa
+
+    from claimtrace.ingest import _web_links
+
+    cells = [
+        "head é",
+        "https://a.org",
+        "HTTP://b",
+        "http://",
+        "x y",
+        "https://ü",
+        "",
+        "Https://ok/",
+        "https:/x",
+        "hTtPs://a",
+        "mailto:x",
+        "http://\tx",
+        "ftp://é",
+    ]
+    text = pa.array(cells, type=pa.large_string()).slice(1).to_pandas()
+    assert isinstance(text.dtype, pd.StringDtype)
+    expected = [True, True, False, False, True, False, True, False, True, False, False, False]
+    assert _web_links(text).tolist() == expected
+    assert _web_links(text.astype(object)).tolist() == expected
