@@ -16,7 +16,7 @@ from components.casestore import show_flash
 from components.charts import highlighted, render_details, render_network, render_timeline
 from components.export_panel import render_chart_download, render_export_panel
 from components.header import render_key_figures, render_title
-from components.inferring import inferred_links, render_progress
+from components.inferring import inferred_links, launch_waiting, render_progress
 from components.lang import current, render_switch, tr
 from components.mapping_panel import missing_required, render_mapping
 from components.share import render_share_link
@@ -158,3 +158,4 @@ def explore() -> None:
 explore()
 render_analysis(view, documented.links, story, case.meta.timezone, case, choice.key)
 render_problems(case)
+launch_waiting()  # last: a large case's inferred links, once its page is drawn

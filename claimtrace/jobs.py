@@ -1,6 +1,7 @@
 """Long work in a process of its own, so a page can draw what it has while the work goes on.
 
     job = Job.start(work, *args, **kw)  # work(*args, progress=..., **kw), importable by name
+    job = Job.prepare(work, *args, **kw); job.launch()  # the same, the process started later
     job.progress()                      # (done, total) as `work` last reported them
     job.finished()                      # True once the process has ended
     job.result()                        # the result (raises JobFailed with the error's text)
@@ -41,29 +42,46 @@ class JobFailed(RuntimeError):
 
 @dataclass
 class Job:
-    process: subprocess.Popen
     folder: Path
+    process: subprocess.Popen | None = None  # None until launched
     started: float = field(default_factory=time.monotonic)
     _outcome: tuple[str, Any] | None = None
 
     @classmethod
     def start(cls, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
+        job = cls.prepare(work, *args, **kwargs)
+        job.launch()
+        return job
+
+    @classmethod
+    def prepare(cls, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
+        """The job written down, its process not started yet (launch): a page can draw what
+        it has first, without the work's process taking a core from it."""
         folder = Path(tempfile.mkdtemp(prefix="claimtrace-job-"))
         task = (work.__module__, work.__qualname__, args, kwargs)
         (folder / TASK).write_bytes(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
         (folder / PROGRESS).write_bytes(_COUNTERS.pack(0, 0))
+        return cls(folder)
+
+    @property
+    def launched(self) -> bool:
+        return self.process is not None
+
+    def launch(self) -> None:
+        if self.process is not None or self._outcome is not None:
+            return
         root = str(Path(__file__).resolve().parents[1])
         environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [root, *filter(None, [os.environ.get("PYTHONPATH")])])}  # fmt: skip
-        with (folder / ERRORS).open("wb") as errors:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "claimtrace.jobs", str(folder)],
+        with (self.folder / ERRORS).open("wb") as errors:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "claimtrace.jobs", str(self.folder)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
                 env=environment,
             )
-        return cls(process, folder)
+        self.started = time.monotonic()
 
     def progress(self) -> tuple[int, int]:
         try:
@@ -80,13 +98,15 @@ class Job:
         return time.monotonic() - self.started
 
     def finished(self) -> bool:
-        if self._outcome is None and self.process.poll() is not None:
+        if self._outcome is None and self.launched and self.process.poll() is not None:
             self._outcome = self._read_outcome()
             shutil.rmtree(self.folder, ignore_errors=True)
         return self._outcome is not None
 
     def wait(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for the process to end; True if it did."""
+        if not self.launched:
+            return self.finished()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout)
         return self.finished()
@@ -100,7 +120,7 @@ class Job:
         return payload
 
     def cancel(self) -> None:
-        if self.process.poll() is None:
+        if self.launched and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
         if self._outcome is None:

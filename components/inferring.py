@@ -1,8 +1,8 @@
 """Inferred links: at once for a small case, in the background for a large one.
 
-A large case's inferred links take a while (about 20 s at 100,000 events). Its charts are drawn
-with the documented links first; the inference runs in a process of its own (claimtrace.jobs),
-a progress bar says how far it is, and the page stays usable. When the links are ready the page
+A large case's inferred links take a while (about 15 s at 100,000 events). Its charts are drawn
+with the documented links first; then the inference starts in a process of its own
+(claimtrace.jobs), a progress bar says how far it is, and the page stays usable. When the links are ready the page
 is drawn again with them, and they are kept in st.cache_data by the case's content key and the
 settings, so the next visitor of the same case gets them at once.
 """
@@ -22,7 +22,6 @@ from components.lang import tr
 
 BACKGROUND_FROM = 2_000  # events: below this the inference takes about a second or less
 POLL_SECONDS = 1.0  # how often the progress bar looks at the job
-FIRST_WAIT_SECONDS = 0.5  # a job that ends this soon (a second visitor's) shows no bar at all
 
 
 @dataclass(frozen=True)
@@ -65,8 +64,8 @@ def inferred_links(case_key: str, case: Case, per_event: int, min_confidence: fl
     except _NotKept:
         pass
     job = state.inference_job(wanted)
-    if job is None:
-        job = Job.start(
+    if job is None:  # launched at the end of the run (launch_waiting), once the page is drawn
+        job = Job.prepare(
             with_inferred,
             case.events,
             case.links,
@@ -75,7 +74,6 @@ def inferred_links(case_key: str, case: Case, per_event: int, min_confidence: fl
             lang=lang,
         )
         state.set_inference_job(wanted, job)
-        job.wait(FIRST_WAIT_SECONDS)
     if not job.finished():
         return Inferring(job=job)
     try:
@@ -85,6 +83,14 @@ def inferred_links(case_key: str, case: Case, per_event: int, min_confidence: fl
     state.set_inference_job(None, None)
     links, report = _kept(*wanted, _done=done)
     return Inferring(links, report)
+
+
+def launch_waiting() -> None:
+    """Start the session's inference job if it is still waiting: called when the page has been
+    drawn, so that its process does not take a core from the first sight of a large case."""
+    job = state.inference_job(None, keep=True)
+    if job is not None:
+        job.launch()
 
 
 def render_progress(job: Job) -> None:

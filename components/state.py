@@ -121,14 +121,14 @@ def set_revision(number: int | None) -> None:
         st.query_params[REV] = str(number)
 
 
-def inference_job(wanted: tuple):
+def inference_job(wanted: tuple | None, keep: bool = False):
     """The session's inference job if it is for `wanted` (case key and settings); a job for
-    anything else is stopped and forgotten."""
+    anything else is stopped and forgotten, unless `keep` (then any job is returned)."""
     held = st.session_state.get(INFERENCE_JOB)
     if held is None:
         return None
     for_what, job = held
-    if for_what == wanted:
+    if for_what == wanted or keep:
         return job
     job.cancel()
     del st.session_state[INFERENCE_JOB]

@@ -93,3 +93,15 @@ def test_a_result_is_not_asked_for_before_the_end(case) -> None:
             job.result()
     finally:
         job.cancel()
+
+
+def test_a_prepared_job_waits_for_its_launch(case) -> None:
+    job = Job.prepare(inference.with_inferred, case.events, case.links, max_per_event=1,
+                      min_confidence=0.25)  # fmt: skip
+    assert not job.launched and not job.finished() and job.progress() == (0, 0)
+    assert not job.wait(0.2)  # nothing runs until launched
+    job.launch()
+    job.launch()  # once only
+    _wait(job)
+    links, report = job.result()
+    assert report.with_source > 0 and len(links) > len(case.links)
