@@ -35,8 +35,9 @@ def _upload(script: Path, data: bytes, name: str, source_radio: bool):
     _check(at, script)
     # A large case's inferred links are worked out in the background: measure the page with
     # them, as a visitor sees it once they are drawn, and with no job taking a core meanwhile.
-    if INFERENCE_JOB in at.session_state and at.session_state[INFERENCE_JOB]:
-        job = at.session_state[INFERENCE_JOB][1]
+    held = at.session_state.get(INFERENCE_JOB)
+    if held:
+        job = held[1]
         deadline = time.monotonic() + FIRST_RUN_TIMEOUT
         while not job.finished() and time.monotonic() < deadline:
             time.sleep(0.5)

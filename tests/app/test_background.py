@@ -58,7 +58,7 @@ def inferred_traces(at: AppTest) -> list[dict]:
 
 
 def job_of(at: AppTest):
-    held = at.session_state["_inference_job"] if "_inference_job" in at.session_state else None  # noqa: SIM401 (no .get on AppTest state)
+    held = at.session_state.get("_inference_job")
     return held[1] if held else None
 
 
