@@ -582,6 +582,28 @@ def figure(spec: dict):
     return fig
 
 
+def dates_as_text(values: np.ndarray) -> np.ndarray:
+    """An array of dates (pandas Timestamps, None where a line breaks) as the text plotly's
+    JSON encoder makes of each (Timestamp.isoformat(); None stays None), all at once: the
+    encoder does it one date at a time, millions of them in a large network's links. Any
+    other array is returned as it is."""
+    if len(values) == 0 or pd.api.types.infer_dtype(values, skipna=True) != "datetime":
+        return values
+    missing = pd.isna(values)
+    stamps = pd.DatetimeIndex(values[~missing])
+    if stamps.tz is not None:  # isoformat would add the offset: left to the encoder
+        return values
+    ns = stamps.as_unit("ns").asi8
+    frac = ns % 1_000_000_000
+    text = np.datetime_as_string(((ns - frac) // 1_000_000_000).astype("M8[s]"), unit="s")
+    out = np.empty(len(values), dtype=object)
+    out[~missing] = [
+        t if f == 0 else f"{t}.{f // 1000:06d}" if f % 1000 == 0 else f"{t}.{f:09d}"
+        for t, f in zip(text.tolist(), frac.tolist(), strict=True)
+    ]
+    return out
+
+
 def page_ready(spec: dict) -> dict:
     """A plain figure as plotly's go.Figure(spec).to_dict() gives it (what st.plotly_chart
     sends), without making the figure: arrays as plotly keeps them (a pandas column as a numpy
@@ -597,7 +619,8 @@ def page_ready(spec: dict) -> dict:
         if isinstance(value, list | tuple):
             return [plain(v) for v in value]
         if isinstance(value, np.ndarray | pd.Series | pd.Index):
-            return copy_to_readonly_numpy_array(value)
+            array = copy_to_readonly_numpy_array(value)
+            return dates_as_text(array) if array.dtype == object else array
         return value
 
     out = plain(spec)
