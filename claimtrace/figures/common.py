@@ -593,14 +593,8 @@ def dates_as_text(values: np.ndarray) -> np.ndarray:
     stamps = pd.DatetimeIndex(values[~missing])
     if stamps.tz is not None:  # isoformat would add the offset: left to the encoder
         return values
-    ns = stamps.as_unit("ns").asi8
-    frac = ns % 1_000_000_000
-    text = np.datetime_as_string(((ns - frac) // 1_000_000_000).astype("M8[s]"), unit="s")
     out = np.empty(len(values), dtype=object)
-    out[~missing] = [
-        t if f == 0 else f"{t}.{f // 1000:06d}" if f % 1000 == 0 else f"{t}.{f:09d}"
-        for t, f in zip(text.tolist(), frac.tolist(), strict=True)
-    ]
+    out[~missing] = timescale.iso_text(stamps.as_unit("ns").asi8)
     return out
 
 

@@ -388,7 +388,7 @@ def _edges(
             py = _joined([ys[i] for i in idx])
             real = np.array([v is not None and v == v for v in px], bool)  # not None, not NaN
             lx = px.copy()
-            lx[real] = axis.axis_x(px[real].astype(float))
+            lx[real] = axis.axis_text(px[real].astype(float))  # dates as text: millions
             lx[~real] = None
             py[~real] = None
             fig.add_trace(

@@ -11,7 +11,14 @@ import plotly.io as pio
 import pytest
 
 from claimtrace import analysis
-from claimtrace.figures.common import Options, Spec, dates_as_text, figure, page_ready
+from claimtrace.figures.common import (
+    Options,
+    Spec,
+    dates_as_text,
+    figure,
+    page_ready,
+    time_scale,
+)
 from claimtrace.figures.network import network_spec, outlet_network_spec
 from claimtrace.figures.timeline import timeline_spec
 from claimtrace.filters import Filters, apply, documented_only
@@ -109,3 +116,13 @@ def test_spec_spells_short_names_out():
     assert made["layout"]["yaxis2"] == {"title": {"text": "n"}}
     assert made["layout"]["xaxis"]["range"] == made["layout"]["xaxis2"]["range"] == [0, 1]
     assert figure(made).layout.shapes[0].line.width == 0
+
+
+def test_axis_text_is_axis_x_as_plotly_writes_it(view):
+    case, shown = view
+    for kind in ("calendar", "compressed"):
+        options = Options(timezone=case.meta.timezone, time_scale=kind)
+        axis = time_scale(shown.events, options)
+        x = np.linspace(-20.0, axis.width + 20.0, 2_001)
+        want = [v.isoformat() if kind == "calendar" else v for v in axis.axis_x(x)]
+        assert axis.axis_text(x) == want
