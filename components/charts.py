@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from claimtrace import diffusion, schema
 from claimtrace.analysis import Story
 from claimtrace.dates import format_interval
-from claimtrace.figures.common import DIMENSION_LABELS, Options, value_label
-from claimtrace.figures.network import network_figure, outlet_network_figure
-from claimtrace.figures.timeline import cited_by_map, timeline_figure
+from claimtrace.figures.common import DIMENSION_LABELS, Options, page_ready, value_label
+from claimtrace.figures.network import network_spec, outlet_network_spec
+from claimtrace.figures.timeline import cited_by_map, timeline_spec
 from claimtrace.filters import View
 from claimtrace.i18n import N_
 from components import state
@@ -62,27 +63,50 @@ def highlighted(view: View, picked: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+class Drawn(BaseFigure):
+    """A figure as the page sends it (common.page_ready: plain dictionaries), handed to
+    st.plotly_chart, which asks a plotly figure for its to_dict() and sends that. Given the
+    dictionary itself, st.plotly_chart would make a go.Figure of it and check every value
+    again (most of a large chart's time); the builders made it right. Only to_dict works on
+    it: `figure()` makes the go.Figure (the export panel measures it)."""
+
+    def __init__(self, ready: dict) -> None:  # plotly's own __init__ would check it all
+        self._ready = ready
+
+    def to_dict(self) -> dict:
+        return self._ready
+
+    def figure(self) -> go.Figure:
+        return go.Figure(self._ready)
+
+    @property
+    def meta(self) -> dict:
+        return self._ready["layout"].get("meta") or {}
+
+
+# The figures are cached as plain dictionaries: a go.Figure is pickled as its to_dict() and
+# made again, checked, each time it is read from the cache.
 @st.cache_data(show_spinner=False, max_entries=32)
-def _timeline(content: str, options: Options, _view: View, _story: Story, _basis) -> go.Figure:
+def _timeline(content: str, options: Options, _view: View, _story: Story, _basis) -> dict:
     """The timeline of the view `content` names (see app.py), cached: the next visitor of the
     same view, or a return to it, gets the figure without drawing it again. `_basis`: the
     events the time axis is made for (the view before the time slider: `content` names it)."""
-    return timeline_figure(_view.events, _view.links, options, _story, basis=_basis)
+    return page_ready(timeline_spec(_view.events, _view.links, options, _story, basis=_basis))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _network(
     content: str, options: Options, _view: View, _story: Story, _basis, _drifts=()
-) -> go.Figure:
+) -> dict:
     """The events network of the view `content` names, cached like _timeline; `_drifts`: the
     case's wording hops (the case is part of `content`)."""
-    return network_figure(_view.events, _view.links, _view.externals, options, _story,
-                          basis=_basis, drifts=_drifts)  # fmt: skip
+    return page_ready(network_spec(_view.events, _view.links, _view.externals, options, _story,
+                                   basis=_basis, drifts=_drifts))  # fmt: skip
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _outlets(content: str, options: Options, _view: View) -> go.Figure:
-    return outlet_network_figure(_view.events, _view.links, options)
+def _outlets(content: str, options: Options, _view: View) -> dict:
+    return page_ready(outlet_network_spec(_view.events, _view.links, options))
 
 
 def _noun(label: str) -> str:
@@ -92,13 +116,13 @@ def _noun(label: str) -> str:
 
 def render_timeline(
     view: View, options: Options, story: Story, key: str, content: str, basis=None
-) -> go.Figure:
+) -> Drawn:
     """The timeline, as drawn (the export panel measures it rather than drawing it again).
 
     `content` names what the view and its story are made of (the case, the links shown, the
     filters, the moment): the same content and options give the same figure."""
     st.subheader(tr("Timeline"), anchor=False)
-    fig = _timeline(content, options, view, story, basis)
+    fig = Drawn(_timeline(content, options, view, story, basis))
     st.caption(
         tr(
             "One lane per {lanes}; shape = stance, colour = {colour}. A bar is a date known only "
@@ -107,7 +131,7 @@ def render_timeline(
             lanes=_noun(DIMENSION_LABELS[options.lanes]),
             colour=_noun(DIMENSION_LABELS[options.colour]),
         )
-        + (fig.layout.meta or {}).get("scale", "")
+        + fig.meta.get("scale", "")
     )
     chart_key = f"timeline-{key}"
     st.plotly_chart(
@@ -131,7 +155,7 @@ def render_network(
     content: str,
     basis=None,
     drifts=(),
-) -> go.Figure | None:
+) -> Drawn | None:
     """The events network, as drawn; None when the outlets network is shown instead.
     `drifts`: the case's wording hops, marked where the wording hardened."""
     st.subheader(tr("Diffusion network"), anchor=False)
@@ -154,11 +178,11 @@ def render_network(
             )
             + dashed
         )
-        fig = _outlets(content, options, view)
+        fig = Drawn(_outlets(content, options, view))
         st.plotly_chart(fig, width="stretch", theme=None, key=f"outlets-{key}", config=CONFIG)
         return None
-    fig = _network(content, options, view, story, basis, drifts)
-    meta = fig.layout.meta or {}
+    fig = Drawn(_network(content, options, view, story, basis, drifts))
+    meta = fig.meta
     named = ""
     if options.labels and meta.get("unlabelled"):
         named = tr(
@@ -170,7 +194,7 @@ def render_network(
         )
     marks = (
         tr(" An open diamond on a link: the wording hardened there (hover it to see how).")
-        if any(t.legendgroup == "wording" for t in fig.data)
+        if any(t.get("legendgroup") == "wording" for t in fig.to_dict()["data"])
         else ""
     )
     st.caption(

@@ -17,6 +17,7 @@ from claimtrace.figures.common import Options
 from claimtrace.filters import Filters, View
 from claimtrace.i18n import N_
 from claimtrace.model import Case
+from components.charts import Drawn
 from components.lang import current, tr
 
 EXPANDER = "export-panel"  # the panel's open state, in session state
@@ -68,7 +69,7 @@ def _fit_footer(case: Case, filters: Filters, inferred: bool) -> list[str]:
 
 
 def _screen_parts(
-    spec: report.Report, options: Options, shown: Options, on_screen: dict[str, go.Figure | None]
+    spec: report.Report, options: Options, shown: Options, on_screen: dict[str, Drawn | None]
 ) -> list[go.Figure] | None:
     """The figures on the page, when they are what the export draws (same options, and the
     events network rather than the outlets one), so that they need not be built again."""
@@ -76,7 +77,7 @@ def _screen_parts(
     parts = [on_screen.get(name) for name in names]
     if options != shown or any(part is None for part in parts):
         return None
-    return parts
+    return [part.figure() for part in parts]
 
 
 def render_export_panel(
@@ -86,7 +87,7 @@ def render_export_panel(
     options: Options,
     inferred_shown: bool,
     content: str,
-    on_screen: dict[str, go.Figure | None] | None = None,
+    on_screen: dict[str, Drawn | None] | None = None,
     basis=None,
 ) -> None:
     """Export what the page shows: images (PNG, SVG, PDF), the interactive page, the events as

@@ -40,13 +40,13 @@ def margins(width: int) -> tuple[int, int]:
     return MARGIN_LEFT, LEGEND_PX
 
 
-def legend_beneath(fig, width: int) -> int:
+def legend_beneath(fig: Spec, width: int) -> int:
     """On a narrow figure, the legend goes in rows beneath the plot (a print column has no
     room beside it): the layout settings, and the pixels it needs below the axis."""
     if width >= NARROW:
         return 0
-    entries = [t for t in fig.data if t.showlegend is not False and t.name]
-    groups = len({t.legendgroup for t in entries})
+    entries = [t for t in fig.data if t.get("showlegend") is not False and t.get("name")]
+    groups = len({t.get("legendgroup") for t in entries})
     per_row = max(1, int((width - 20) // 150))
     rows = -(-len(entries) // per_row) + groups
     need = rows * 19 + 12
@@ -482,3 +482,144 @@ def lane_shading(bounds, xref: str = "x domain", yref: str = "y") -> list[dict]:
     rect = {"type": "rect", "xref": xref, "x0": 0, "x1": 1, "yref": yref,
             "fillcolor": theme.LANE_SHADE, "line": {"width": 0}, "layer": "below"}  # fmt: skip
     return [rect | {"y0": y0, "y1": y1} for i, (y0, y1) in enumerate(bounds) if i % 2 == 0]
+
+
+# --- figures as plain dictionaries ------------------------------------------------------------
+
+
+class Spec:
+    """A figure being built as plain dictionaries: `data` (one dict per trace, its "type"
+    given) and `layout`, in the shape plotly's own objects give (to_plotly_json), but with no
+    plotly object made or checked on the way: plotly copies and checks every trace again each
+    time one is added, which took most of a large figure's time. The few methods mirror
+    go.Figure's (add_trace, update_layout, ...), with its short names ("line_width") spelled
+    out. `figure()` makes the go.Figure (exports, tests); `page_ready(spec.to_dict())` is what
+    the page sends, as plotly would send the go.Figure."""
+
+    def __init__(self, layout: dict | None = None, rows: int = 0) -> None:
+        self.data: list[dict] = []
+        self.layout: dict = {} if layout is None else layout
+        self.rows = rows  # subplots stacked in one column (make_subplots); 0: a plain figure
+
+    def add_trace(self, trace: dict, row: int | None = None) -> None:
+        trace = _spelled(trace)
+        if row is not None:  # where plotly's add_trace(row=, col=1) puts it
+            trace["xaxis"], trace["yaxis"] = _axis_id("x", row), _axis_id("y", row)
+        self.data.append(trace)
+
+    def update_layout(self, **props) -> None:
+        _merge(self.layout, _spelled(props))
+
+    def add_shape(self, row: int | None = None, **props) -> None:
+        shape = _spelled(props)
+        if row is not None:
+            shape["xref"], shape["yref"] = _axis_id("x", row), _axis_id("y", row)
+        self.layout["shapes"] = [*self.layout.get("shapes", []), shape]
+
+    def add_annotation(self, **props) -> None:
+        self.layout["annotations"] = [*self.layout.get("annotations", []), _spelled(props)]
+
+    def update_xaxes(self, row: int | None = None, **props) -> None:
+        self._update_axes("x", row, props)
+
+    def update_yaxes(self, row: int | None = None, **props) -> None:
+        self._update_axes("y", row, props)
+
+    def _update_axes(self, letter: str, row: int | None, props: dict) -> None:
+        rows = range(1, max(self.rows, 1) + 1) if row is None else (row,)
+        for r in rows:
+            key = f"{letter}axis{r if r > 1 else ''}"
+            _merge(self.layout.setdefault(key, {}), _spelled(props))
+
+    def to_dict(self) -> dict:
+        return {"data": self.data, "layout": self.layout}
+
+
+def _axis_id(letter: str, row: int) -> str:
+    return letter if row == 1 else f"{letter}{row}"
+
+
+def _spelled(props: dict) -> dict:
+    """`props` as plotly stores them: a short name ("legendgrouptitle_text") spelled out as
+    nested settings, and what is None left out (plotly leaves unset what is set to None)."""
+    out: dict = {}
+    for key, value in props.items():
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            value = _spelled(value)
+        *path, last = [key] if key in UNDERSCORED else key.split("_")
+        _merge(out, _nested(path, {last: value}))
+    return out
+
+
+# plotly's settings whose own name holds an underscore (the others are short names)
+UNDERSCORED = frozenset({"paper_bgcolor", "plot_bgcolor", "error_x", "error_y", "error_z"})
+
+
+def _nested(path: list[str], value: dict) -> dict:
+    for key in reversed(path):
+        value = {key: value}
+    return value
+
+
+def _merge(into: dict, new: dict) -> None:
+    """plotly's update: settings merged key by key into those there, lists replaced."""
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def figure(spec: dict):
+    """The go.Figure of a plain figure (Spec.to_dict()): what exports and tests use."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure(spec)
+    if spec["layout"].get("title") == {}:
+        fig.update_layout(title=None)  # what the builders did: an empty title, as given
+    return fig
+
+
+def dates_as_text(values: np.ndarray) -> np.ndarray:
+    """An array of dates (pandas Timestamps, None where a line breaks) as the text plotly's
+    JSON encoder makes of each (Timestamp.isoformat(); None stays None), all at once: the
+    encoder does it one date at a time, millions of them in a large network's links. Any
+    other array is returned as it is."""
+    if len(values) == 0 or pd.api.types.infer_dtype(values, skipna=True) != "datetime":
+        return values
+    missing = pd.isna(values)
+    stamps = pd.DatetimeIndex(values[~missing])
+    if stamps.tz is not None:  # isoformat would add the offset: left to the encoder
+        return values
+    out = np.empty(len(values), dtype=object)
+    out[~missing] = timescale.iso_text(stamps.as_unit("ns").asi8)
+    return out
+
+
+def page_ready(spec: dict) -> dict:
+    """A plain figure as plotly's go.Figure(spec).to_dict() gives it (what st.plotly_chart
+    sends), without making the figure: arrays as plotly keeps them (a pandas column as a numpy
+    array, its time zone dropped), numeric arrays as plotly.js typed arrays (base64), the
+    template by name made the template itself. `spec` is not changed."""
+    import plotly.io as pio
+    from _plotly_utils.basevalidators import copy_to_readonly_numpy_array
+    from _plotly_utils.utils import convert_to_base64
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        if isinstance(value, np.ndarray | pd.Series | pd.Index):
+            array = copy_to_readonly_numpy_array(value)
+            return dates_as_text(array) if array.dtype == object else array
+        return value
+
+    out = plain(spec)
+    layout = out.setdefault("layout", {})
+    if isinstance(layout.get("template"), str):
+        layout["template"] = pio.templates[layout["template"]].to_plotly_json()
+    convert_to_base64(out)
+    return out

@@ -20,8 +20,10 @@ from claimtrace.figures.common import (
     DIMENSION_LABELS,
     Lanes,
     Options,
+    Spec,
     colour_groups,
     esc,
+    figure,
     fit_lines,
     flow_order,
     hover_texts,
@@ -179,7 +181,22 @@ def network_figure(
     basis: pd.DataFrame | None = None,
     drifts: Sequence[Hop] = (),
 ) -> go.Figure:
-    """The diffusion network figure. The same builder serves the page and every export.
+    """The diffusion network figure (network_spec's, as a go.Figure): for exports."""
+    return figure(network_spec(events, links, externals, options, story, title, basis, drifts))
+
+
+def network_spec(
+    events: pd.DataFrame,
+    links: pd.DataFrame,
+    externals: pd.DataFrame,
+    options: Options,
+    story: Story | None = None,
+    title: str = "",
+    basis: pd.DataFrame | None = None,
+    drifts: Sequence[Hop] = (),
+) -> dict:
+    """The diffusion network figure as plain dictionaries (common.Spec). The same builder
+    serves the page (as it is) and every export (network_figure).
 
     `drifts` (wording.drifts of the case) marks each documented link whose wording drifted
     (a hedge dropped or added, a number or a key word changed) at its middle, with what changed.
@@ -197,7 +214,7 @@ def network_figure(
         links = links[lookup.member(links["target"], events["id"])]
     used = set(links["source"].tolist())
     externals = externals[externals["id"].isin(used)] if len(externals) else externals
-    fig = go.Figure()
+    fig = Spec()
     tr = Translator(options.lang)
     if events.empty:
         fig.update_layout(**theme.base_layout(360))
@@ -209,7 +226,7 @@ def network_figure(
             xref="paper",
             yref="paper",
         )
-        return fig
+        return fig.to_dict()
     axis = time_scale(full if basis is None or basis.empty else basis, options)
     selected = set(options.selected)
     order = label_priority(events, links, story, selected)
@@ -234,8 +251,7 @@ def network_figure(
     visible = links[inside]
     bright = set(options.highlight) | selected
 
-    fig.update_layout(shapes=[*fig.layout.shapes, *lane_shading(lanes.bounds)])
-    fig.update_layout(shapes=[*fig.layout.shapes, *axis.decorations()])
+    fig.update_layout(shapes=[*lane_shading(lanes.bounds), *axis.decorations()])
 
     routes = _routes(visible, pos)
     jumps = [c for c in (story.crossings if story else []) if c["kind"] in JUMP_KINDS]
@@ -276,14 +292,14 @@ def network_figure(
     shown = len(events) - unlabelled
     if options.labels:
         scale.add_note(fig, _note(unlabelled, n, room, tr), 4 + 18 * thin_lines)
-        fig.layout.annotations[-1].name = "unlabelled"
+        fig.layout["annotations"][-1]["name"] = "unlabelled"
     if drawn.thinned:
         thin = fit_lines(thin_note, room, theme.SMALL_SIZE)
         scale.add_note(fig, thin, 4)
     fig.update_layout(
         title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01}
         if title
-        else None,
+        else {},  # no title: an empty one, as plotly sets None
         margin={"t": top, "l": left, "r": right, "b": BOTTOM, "autoexpand": False},
         # A click picks one event; with dragmode "select" plotly turns that click into an empty
         # box selection first, which clears it. Box select stays a button of the mode bar.
@@ -295,9 +311,9 @@ def network_figure(
     )
     beneath = legend_beneath(fig, options.width)
     if beneath:  # the plot keeps its size; the figure grows by the legend's rows
-        fig.update_layout(height=fig.layout.height + beneath,
-                          margin={"b": fig.layout.margin.b + beneath})  # fmt: skip
-    return fig
+        fig.update_layout(height=fig.layout["height"] + beneath,
+                          margin={"b": fig.layout["margin"]["b"] + beneath})  # fmt: skip
+    return fig.to_dict()
 
 
 def _note(unlabelled: int, n: int, room: float, tr: Translator = ENGLISH) -> str:
@@ -336,7 +352,7 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
 
 
 def _edges(
-    fig: go.Figure,
+    fig: Spec,
     links: pd.DataFrame,
     routes: tuple[list, list],
     whole: tuple[list, list],
@@ -373,11 +389,13 @@ def _edges(
             py = _joined([y for _, y in drawn])
             real = np.array([v is not None and v == v for v in px], bool)  # not None, not NaN
             lx = px.copy()
-            lx[real] = axis.axis_x(px[real].astype(float))
+            lx[real] = axis.axis_text(px[real].astype(float))  # dates as text: millions
             lx[~real] = None
             py[~real] = None
             fig.add_trace(
-                scale.scatter(len(idx), plot_px)(
+                scale.scatter_trace(
+                    len(idx),
+                    plot_px,
                     x=lx,
                     y=py,
                     mode="lines",
@@ -411,7 +429,8 @@ def _arrowheads(fig, xs, ys, targets, axis, colour, opacity, kind, name) -> None
     ex, ey, dx, dy = (np.array(v, float) for v in zip(*ends, strict=True))
     angle = np.degrees(np.arctan2(dx, -dy))  # clockwise from up; y grows downwards
     fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             # Its tip where the link ends, at the edge of the point: the triangle's centre is
             # half its size back along the link.
             x=axis.axis_x(ex - ARROW_BACK * dx / np.maximum(np.hypot(dx, dy), 1e-9)),
@@ -433,16 +452,15 @@ def _arrowheads(fig, xs, ys, targets, axis, colour, opacity, kind, name) -> None
     )
 
 
-def _decay_marks(
-    fig: go.Figure, decays: tuple[str, ...], pos: pd.DataFrame, options: Options
-) -> None:
+def _decay_marks(fig: Spec, decays: tuple[str, ...], pos: pd.DataFrame, options: Options) -> None:
     """A slash through the events that cite only an intermediary, no longer the origin."""
     shown = [i for i in decays if i in pos.index]
     if not shown:
         return
     tr = Translator(options.lang)
     fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=pos.loc[shown, "x"],
             y=pos.loc[shown, "y"],
             mode="markers",
@@ -462,7 +480,7 @@ def _decay_marks(
 
 
 def _drift_marks(
-    fig: go.Figure,
+    fig: Spec,
     links: pd.DataFrame,
     whole: tuple[list, list],
     axis: TimeScale,
@@ -498,7 +516,8 @@ def _drift_marks(
     if not xs:
         return
     fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=axis.axis_x(np.array(xs, float)),
             y=ys,
             mode="markers",
@@ -526,7 +545,7 @@ def _edge_hover(
     kind: str,
     name: str,
     tr: Translator = ENGLISH,
-) -> go.Scatter:
+) -> dict:
     """Invisible points mid-link that say what the link is when hovered."""
     vias = {"outlet": tr(" (names the outlet)"), "external": tr(" (not in the data)")}
     mid_x = np.array([x[len(x) // 2] for x in xs], float)
@@ -544,7 +563,8 @@ def _edge_hover(
             how = vias.get(r.via, "")
             texts.append(tr("<b>Documented</b>: {target} cites {source}", target=target,
                             source=source) + how)  # fmt: skip
-    return go.Scatter(
+    return dict(
+        type="scatter",
         x=axis.axis_x(mid_x),
         y=mid_y,
         mode="markers",
@@ -558,7 +578,7 @@ def _edge_hover(
 
 
 def _nodes(
-    fig: go.Figure,
+    fig: Spec,
     events: pd.DataFrame,
     links: pd.DataFrame,
     pos: pd.DataFrame,
@@ -581,7 +601,9 @@ def _nodes(
         if not mask.any():
             continue
         fig.add_trace(
-            scale.scatter(mask.sum(), plot_px)(
+            scale.scatter_trace(
+                mask.sum(),
+                plot_px,
                 x=xy["x"][mask],
                 y=xy["y"][mask],
                 mode="markers",
@@ -606,7 +628,7 @@ def _nodes(
         swatch = legend_swatch(
             legend_text(name), colour, f"colour-{name}", title, dim, options.lang
         )
-        fig.add_trace(go.Scatter(**swatch))
+        fig.add_trace({"type": "scatter", **swatch})
 
 
 @dataclass(frozen=True)
@@ -669,7 +691,7 @@ def _place_labels(
     return Labels(texts, ids, boxes, n)
 
 
-def _draw_labels(fig: go.Figure, labels: Labels, axis: TimeScale, options: Options) -> None:
+def _draw_labels(fig: Spec, labels: Labels, axis: TimeScale, options: Options) -> None:
     shown = [i for i, b in enumerate(labels.boxes) if b is not None]
     if not shown:
         return
@@ -684,7 +706,8 @@ def _draw_labels(fig: go.Figure, labels: Labels, axis: TimeScale, options: Optio
         for i in shown
     ]
     fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=axis.axis_x(cx),
             y=cy + 1,
             mode="text",
@@ -699,7 +722,7 @@ def _draw_labels(fig: go.Figure, labels: Labels, axis: TimeScale, options: Optio
 
 
 def _external_nodes(
-    fig: go.Figure, externals: pd.DataFrame, pos: pd.DataFrame, tr: Translator = ENGLISH
+    fig: Spec, externals: pd.DataFrame, pos: pd.DataFrame, tr: Translator = ENGLISH
 ) -> None:
     xy = pos.loc[externals["id"]]
     hover = [
@@ -708,7 +731,8 @@ def _external_nodes(
         for name, cited in zip(externals["outlet"], externals["cited_by"], strict=True)
     ]
     fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=xy["x"],
             y=xy["y"],
             mode="markers",
@@ -731,16 +755,23 @@ def _external_nodes(
 def outlet_network_figure(
     events: pd.DataFrame, links: pd.DataFrame, options: Options, title: str = ""
 ) -> go.Figure:
+    """The outlets network (outlet_network_spec's, as a go.Figure): for exports."""
+    return figure(outlet_network_spec(events, links, options, title))
+
+
+def outlet_network_spec(
+    events: pd.DataFrame, links: pd.DataFrame, options: Options, title: str = ""
+) -> dict:
     """One node per outlet, placed at its first appearance in its most common lane; weighted
     edges outlet -> outlet (solid where at least one link is documented, dashed where all are
     inferred)."""
-    fig = go.Figure()
+    fig = Spec()
     tr = Translator(options.lang)
     if events.empty:
         fig.update_layout(**theme.base_layout(360))
         fig.add_annotation(text=tr("No events match the filters"), showarrow=False, x=0.5, y=0.5,
                            xref="paper", yref="paper")  # fmt: skip
-        return fig
+        return fig.to_dict()
     lane_column = options.lanes
     columns = list(
         dict.fromkeys(["outlet", "date", "date_end", "row", lane_column, options.colour])
@@ -771,7 +802,7 @@ def outlet_network_figure(
     pos = lanes.pos.copy()
     pos.index = outlets["outlet"].to_numpy()
     fig.update_layout(**theme.base_layout(int(lanes.height + (50 if title else 20) + 70)))
-    fig.update_layout(shapes=[*fig.layout.shapes, *lane_shading(lanes.bounds)])
+    fig.update_layout(shapes=lane_shading(lanes.bounds))
     top = max(int(pairs["weight"].max()), 1) if len(pairs) else 1
     if len(pairs) > OUTLET_EDGE_TRACES:
         _outlet_edges(fig, pairs, pos, top)
@@ -784,7 +815,8 @@ def outlet_network_figure(
             break  # drawn above, a few traces for all
         for r in part.itertuples(index=False):
             fig.add_trace(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=[pos.loc[r.source, "x"], pos.loc[r.target, "x"]],
                     y=[pos.loc[r.source, "y"], pos.loc[r.target, "y"]],
                     mode="lines",
@@ -804,7 +836,8 @@ def outlet_network_figure(
     for name, colour, mask in groups:
         sub = outlets[mask]
         fig.add_trace(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=pos["x"][mask],
                 y=pos["y"][mask],
                 mode="markers+text" if options.labels else "markers",
@@ -836,11 +869,11 @@ def outlet_network_figure(
     fig.update_layout(
         title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01}
         if title
-        else None,
+        else {},  # no title: an empty one, as plotly sets None
         hovermode="closest",
         legend={"traceorder": "grouped"},
     )
-    return fig
+    return fig.to_dict()
 
 
 def _most_common(events: pd.DataFrame, column: str) -> pd.Series:
@@ -853,7 +886,7 @@ def _most_common(events: pd.DataFrame, column: str) -> pd.Series:
 WIDTHS = 5  # line widths of outlet links in a large outlet network
 
 
-def _outlet_edges(fig: go.Figure, pairs: pd.DataFrame, pos: pd.DataFrame, top: int) -> None:
+def _outlet_edges(fig: Spec, pairs: pd.DataFrame, pos: pd.DataFrame, top: int) -> None:
     """Many outlet links as a few traces: one per kind and width (WIDTHS steps), and one of
     invisible mid-points that say what each link is when hovered."""
     plot_px = float(pos["y"].max())
@@ -866,7 +899,9 @@ def _outlet_edges(fig: go.Figure, pairs: pd.DataFrame, pos: pd.DataFrame, top: i
             if part.empty:
                 continue
             fig.add_trace(
-                scale.scatter(len(part), plot_px)(
+                scale.scatter_trace(
+                    len(part),
+                    plot_px,
                     x=scale.segments(pos.loc[part["source"], "x"].tolist(),
                                      pos.loc[part["target"], "x"].tolist()).tolist(),
                     y=scale.segments(pos.loc[part["source"], "y"].to_numpy(),
@@ -881,7 +916,9 @@ def _outlet_edges(fig: go.Figure, pairs: pd.DataFrame, pos: pd.DataFrame, top: i
     sx, sy = pos.loc[pairs["source"], "x"], pos.loc[pairs["source"], "y"].to_numpy()
     tx, ty = pos.loc[pairs["target"], "x"], pos.loc[pairs["target"], "y"].to_numpy()
     fig.add_trace(
-        scale.scatter(len(pairs), plot_px)(
+        scale.scatter_trace(
+            len(pairs),
+            plot_px,
             x=(sx.to_numpy() + (tx.to_numpy() - sx.to_numpy()) / 2),
             y=(sy + ty) / 2,
             mode="markers",

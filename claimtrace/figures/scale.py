@@ -177,13 +177,22 @@ def density(
     return counts, edges
 
 
+def trace_type(points: int, plot_px: float = 0) -> str:
+    """The trace type for this many points: WebGL ("scattergl") from WEBGL_FROM on, SVG
+    ("scatter") below, and SVG too in a plot taller than WEBGL_MAX_PX (`plot_px`): a WebGL
+    canvas taller than the browser allows is squeezed, and its points are drawn in the wrong
+    place."""
+    return "scattergl" if points >= WEBGL_FROM and plot_px <= WEBGL_MAX_PX else "scatter"
+
+
 def scatter(points: int, plot_px: float = 0) -> type[go.Scatter] | type[go.Scattergl]:
-    """The trace type for this many points: WebGL from WEBGL_FROM on, SVG below, and SVG too
-    in a plot taller than WEBGL_MAX_PX (`plot_px`): a WebGL canvas taller than the browser
-    allows is squeezed, and its points are drawn in the wrong place."""
-    if points >= WEBGL_FROM and plot_px <= WEBGL_MAX_PX:
-        return go.Scattergl
-    return go.Scatter
+    """The plotly class of trace_type(points, plot_px)."""
+    return go.Scattergl if trace_type(points, plot_px) == "scattergl" else go.Scatter
+
+
+def scatter_trace(count: int, plot_px: float = 0, **props) -> dict:
+    """A scatter trace of `count` points as a plain dict (common.Spec): trace_type's."""
+    return {"type": trace_type(count, plot_px), **props}
 
 
 def vector(fig: go.Figure) -> go.Figure:
@@ -207,7 +216,7 @@ def segments(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     return out
 
 
-def add_note(fig: go.Figure, text: str, above: float) -> None:
+def add_note(fig, text: str, above: float) -> None:
     """The note on what a thinned chart draws, at its top left, `above` pixels over the plot."""
     fig.add_annotation(
         text=f"<i>{text}</i>",

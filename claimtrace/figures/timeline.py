@@ -16,8 +16,10 @@ from claimtrace.figures.common import (
     NARROW,
     Lanes,
     Options,
+    Spec,
     colour_groups,
     esc,
+    figure,
     fit_lines,
     hover_texts,
     lane_names,
@@ -84,7 +86,27 @@ def timeline_figure(
     title: str = "",
     basis: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """The timeline figure. The same builder serves the page and every export.
+    """The timeline figure (timeline_spec's, as a go.Figure): for exports."""
+    return figure(timeline_spec(events, links, options, story, title, basis))
+
+
+def subplots_layout(rows: int, row_heights: list[float], vertical_spacing: float) -> dict:
+    """The layout make_subplots makes for `rows` stacked plots sharing their x axis."""
+    grid = make_subplots(rows=rows, cols=1, shared_xaxes=True, row_heights=row_heights,
+                         vertical_spacing=vertical_spacing)  # fmt: skip
+    return grid.layout.to_plotly_json()
+
+
+def timeline_spec(
+    events: pd.DataFrame,
+    links: pd.DataFrame,
+    options: Options,
+    story: Story | None = None,
+    title: str = "",
+    basis: pd.DataFrame | None = None,
+) -> dict:
+    """The timeline figure as plain dictionaries (common.Spec). The same builder serves the
+    page (as it is) and every export (timeline_figure).
 
     `story` (analysis.story) adds the milestones, the jumps and the claim-status band. Above
     scale.MAX_POINTS events only a part is drawn point by point (scale.thin) and the lanes are
@@ -126,18 +148,12 @@ def timeline_figure(
     spacing = 14  # pixels between the panels
     panels = lanes_px + COUNT_PANEL + status_px + 2 * spacing
     height = int(top + panels + BOTTOM)
-    fig = make_subplots(
-        rows=3,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=[lanes_px, status_px, COUNT_PANEL],
-        vertical_spacing=spacing / panels,
-    )
+    fig = Spec(subplots_layout(3, [lanes_px, status_px, COUNT_PANEL], spacing / panels), rows=3)
     fig.update_layout(**theme.base_layout(height))
     fig.update_layout(
         title={"text": esc(title), "font": {"size": theme.TITLE_SIZE}, "x": 0.01, "y": 0.99}
         if title
-        else None,
+        else {},  # no title: an empty one, as plotly sets None
         # Fixed margins, the network's too: both plots are as wide, a moment at the same x.
         margin={"t": top, "l": left, "r": right, "b": BOTTOM, "autoexpand": False},
         # A click picks one event; with dragmode "select" plotly turns that click into an empty
@@ -157,7 +173,7 @@ def timeline_figure(
             xref="paper",
             yref="paper",
         )
-        return fig
+        return fig.to_dict()
 
     pos = lanes.pos
     cited_by = cited_by_map(full, links, events["id"] if drawn.thinned else None)
@@ -167,8 +183,10 @@ def timeline_figure(
     is_selected = events["id"].isin(selected).to_numpy()
     opacity = options.bright(events["id"])
 
-    fig.update_layout(shapes=[*fig.layout.shapes, *lane_shading(lanes.bounds)])  # row 1
-    fig.update_layout(shapes=[*fig.layout.shapes, *axis.decorations(yref="paper")])
+    shapes = fig.layout.get("shapes", [])
+    fig.update_layout(
+        shapes=[*shapes, *lane_shading(lanes.bounds), *axis.decorations(yref="paper")]
+    )
 
     if drawn.thinned:
         _density(fig, full, lanes, options, axis)
@@ -184,7 +202,9 @@ def timeline_figure(
             xs = scale.segments(pos["x"][bars].tolist(), pos["x_end"][bars].tolist())
             ys = scale.segments(pos["y"][bars].to_numpy(), pos["y"][bars].to_numpy())
             fig.add_trace(
-                scale.scatter(bars.sum(), lanes.height)(
+                scale.scatter_trace(
+                    bars.sum(),
+                    lanes.height,
                     x=xs,
                     y=ys,
                     mode="lines",
@@ -196,10 +216,11 @@ def timeline_figure(
                     name=f"{name}: date range",
                 ),
                 row=1,
-                col=1,
             )
         fig.add_trace(
-            scale.scatter(mask.sum(), lanes.height)(
+            scale.scatter_trace(
+                mask.sum(),
+                lanes.height,
                 x=pos["x"][mask],
                 y=pos["y"][mask],
                 mode="markers",
@@ -218,19 +239,18 @@ def timeline_figure(
                 hovertemplate="%{hovertext}<extra></extra>",
             ),
             row=1,
-            col=1,
         )
     for name, colour, _ in groups:
         title = tr(DIMENSION_LABELS[dim]) if name == groups[0][0] else None
         swatch = legend_swatch(
             legend_text(name), colour, f"colour-{name}", title, dim, options.lang
         )
-        fig.add_trace(go.Scatter(**swatch), 1, 1)
+        fig.add_trace({"type": "scatter", **swatch}, row=1)
     _interval_legend(fig, long.any(), tr)
     if dim != "stance":
         _stance_legend(fig, full, bool(relays.any()), options.lang)
     if selected:
-        fig.add_trace(selection_rings(pos[is_selected], theme.MARKER_SIZE), row=1, col=1)
+        fig.add_trace(selection_rings(pos[is_selected], theme.MARKER_SIZE), row=1)
     banded = False
     if story:
         _jumps(fig, story.crossings, events, pos, options)
@@ -249,7 +269,6 @@ def timeline_figure(
         zeroline=False,
         fixedrange=True,
         row=1,
-        col=1,
     )
     fig.update_yaxes(
         tickvals=[status_px / 2],
@@ -259,7 +278,6 @@ def timeline_figure(
         zeroline=False,
         fixedrange=True,
         row=2,
-        col=1,
     )
     fig.update_yaxes(
         title_text=tr("Appearances"),
@@ -268,19 +286,17 @@ def timeline_figure(
         fixedrange=True,
         gridcolor=theme.GRID,
         row=3,
-        col=1,
     )
     # Every row the same axis: the status row holds only shapes, and needs its type said.
     fig.update_xaxes(**axis.axis())
-    fig.update_xaxes(showgrid=axis.kind == "calendar", gridcolor=theme.GRID, row=1, col=1)
-    fig.update_xaxes(showgrid=False, row=2, col=1)
-    fig.update_xaxes(title_text=axis_title(axis, tz, options.lang), gridcolor=theme.GRID, row=3,
-                     col=1)  # fmt: skip
+    fig.update_xaxes(showgrid=axis.kind == "calendar", gridcolor=theme.GRID, row=1)
+    fig.update_xaxes(showgrid=False, row=2)
+    fig.update_xaxes(title_text=axis_title(axis, tz, options.lang), gridcolor=theme.GRID, row=3)
     beneath = legend_beneath(fig, options.width)
     if beneath:  # the plot keeps its size; the figure grows by the legend's rows
-        fig.update_layout(height=fig.layout.height + beneath,
-                          margin={"b": fig.layout.margin.b + beneath})  # fmt: skip
-    return fig
+        fig.update_layout(height=fig.layout["height"] + beneath,
+                          margin={"b": fig.layout["margin"]["b"] + beneath})  # fmt: skip
+    return fig.to_dict()
 
 
 LEGEND_ENTRY_PX = 23  # a legend line at the legend's font, with its gap (generous)
@@ -305,11 +321,12 @@ def axis_title(axis: TimeScale, tz: str, lang: str = "en") -> str:
     return tr("Date ({tz})", tz=esc(tz))
 
 
-def _interval_legend(fig: go.Figure, shown: bool, tr: Translator) -> None:
+def _interval_legend(fig: Spec, shown: bool, tr: Translator) -> None:
     if not shown:
         return
     fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=[None],
             y=[None],
             mode="lines",
@@ -321,12 +338,11 @@ def _interval_legend(fig: go.Figure, shown: bool, tr: Translator) -> None:
             hoverinfo="skip",
         ),
         row=1,
-        col=1,
     )
 
 
 def _stance_legend(
-    fig: go.Figure, events: pd.DataFrame, relayed: bool = False, lang: str = "en"
+    fig: Spec, events: pd.DataFrame, relayed: bool = False, lang: str = "en"
 ) -> None:
     """Legend entries for marker shapes (stance), independent of colour; `relayed`: an entry
     for the open square of a denial relayed, not made."""
@@ -339,7 +355,8 @@ def _stance_legend(
     title = tr("Stance (shape)")
     for _, name, symbol in shapes:
         fig.add_trace(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=[None],
                 y=[None],
                 mode="markers",
@@ -350,13 +367,13 @@ def _stance_legend(
                 hoverinfo="skip",
             ),
             row=1,
-            col=1,
         )
 
 
-def selection_rings(pos: pd.DataFrame, marker_size: float) -> go.Scatter:
+def selection_rings(pos: pd.DataFrame, marker_size: float) -> dict:
     """Rings around the picked points (both charts), clear of a marker `marker_size` wide."""
-    return go.Scatter(
+    return dict(
+        type="scatter",
         x=pos["x"],
         y=pos["y"],
         mode="markers",
@@ -373,7 +390,7 @@ def selection_rings(pos: pd.DataFrame, marker_size: float) -> go.Scatter:
 
 
 def _cumulative(
-    fig: go.Figure, events: pd.DataFrame, tz: str, axis: TimeScale, lang: str = "en"
+    fig: Spec, events: pd.DataFrame, tz: str, axis: TimeScale, lang: str = "en"
 ) -> bool:
     """Claim-carrying appearances so far: surely (by each interval's end) and possibly (by start).
 
@@ -397,7 +414,8 @@ def _cumulative(
                                 pd.Series(["day"] * len(at)), lang=lang)  # fmt: skip
         when = [d + h for d, h in zip(days, hours.tolist(), strict=True)]
         fig.add_trace(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=axis.values(t),
                 y=count,
                 mode="lines",
@@ -410,13 +428,12 @@ def _cumulative(
                 **extra,
             ),
             row=3,
-            col=1,
         )
     return True
 
 
 def _jumps(
-    fig: go.Figure, crossings: list[dict], events: pd.DataFrame, pos: pd.DataFrame, options
+    fig: Spec, crossings: list[dict], events: pd.DataFrame, pos: pd.DataFrame, options
 ) -> None:
     """Rings around the events where the claim first entered a new language or left state media.
 
@@ -425,7 +442,7 @@ def _jumps(
 
 
 def add_jump_rings(
-    fig: go.Figure, crossings: list[dict], events: pd.DataFrame, pos, options: Options, row=None
+    fig: Spec, crossings: list[dict], events: pd.DataFrame, pos, options: Options, row=None
 ) -> None:
     """Jump rings; like the points, they fade when other events are picked."""
     drawn = [c for c in crossings if c["kind"] in JUMP_KINDS]
@@ -457,7 +474,8 @@ def add_jump_rings(
                     hours=tr.number(c["elapsed_hours"]),
                 )
             )
-    trace = go.Scatter(
+    trace = dict(
+        type="scatter",
         x=xs,
         y=ys,
         mode="markers",
@@ -474,10 +492,7 @@ def add_jump_rings(
         hovertext=texts,
         hovertemplate="%{hovertext}<extra></extra>",
     )
-    if row:
-        fig.add_trace(trace, row=row, col=1)
-    else:
-        fig.add_trace(trace)
+    fig.add_trace(trace, row=row or None)
 
 
 def _status_rows(
@@ -519,7 +534,7 @@ def _status_rows(
     return out
 
 
-def _status_band(fig: go.Figure, rows: list, axis: TimeScale) -> bool:
+def _status_band(fig: Spec, rows: list, axis: TimeScale) -> bool:
     """Coloured segments: the claim's status from each change to the next, labelled with the
     event behind it (rows from _status_rows). A change dated by an interval starts with a paler
     stretch until it is sure. Whether anything was drawn."""
@@ -532,11 +547,11 @@ def _status_band(fig: go.Figure, rows: list, axis: TimeScale) -> bool:
         if change["status"] != "uncorroborated" and sure > x0:
             a, b = axis.values(np.array([x0, min(sure, x1)]))
             fig.add_shape(type="rect", x0=a, x1=b, y0=2, y1=height - 2, fillcolor=colour,
-                          opacity=0.35, line_width=0, row=2, col=1)  # fmt: skip
+                          opacity=0.35, line_width=0, row=2)  # fmt: skip
             solid = min(sure, x1)
         a, b = axis.values(np.array([solid, x1]))
         fig.add_shape(type="rect", x0=a, x1=b, y0=2, y1=height - 2, fillcolor=colour,
-                      line_width=0, row=2, col=1)  # fmt: skip
+                      line_width=0, row=2)  # fmt: skip
         fig.add_annotation(
             x=axis.axis_x(np.array([at]))[0],
             y=5 + row * STATUS_ROW + STATUS_ROW / 2,
@@ -554,7 +569,7 @@ def _status_band(fig: go.Figure, rows: list, axis: TimeScale) -> bool:
 
 
 def _density(
-    fig: go.Figure, events: pd.DataFrame, lanes: Lanes, options: Options, axis: TimeScale
+    fig: Spec, events: pd.DataFrame, lanes: Lanes, options: Options, axis: TimeScale
 ) -> None:
     """Every event, counted: a shaded cell per lane and stretch of time, darker for more."""
     lo, hi = (int(t) for t in axis.time_of(np.array([0.0, axis.width])))
@@ -563,7 +578,8 @@ def _density(
     labels = [esc(value_label(options.lanes, v, options.lang)) for v in lanes.values]
     tr = Translator(options.lang)
     fig.add_trace(
-        go.Heatmap(
+        dict(
+            type="heatmap",
             x=axis.values(edges),
             y=[top for top, _ in lanes.bounds] + [lanes.bounds[-1][1]],
             z=np.where(counts > 0, counts, np.nan),
@@ -575,7 +591,6 @@ def _density(
             hovertemplate=tr("%{{text}}: %{{z:,}} events") + "<extra></extra>",
         ),
         row=1,
-        col=1,
     )
 
 
@@ -617,7 +632,7 @@ def _milestone_marks(
     return marks
 
 
-def _milestones(fig: go.Figure, marks: list[dict], rows: tuple[int, ...] = (1, 2, 3)) -> None:
+def _milestones(fig: Spec, marks: list[dict], rows: tuple[int, ...] = (1, 2, 3)) -> None:
     """A dashed line at each milestone, labelled above the chart (marks: _milestone_marks),
     the earliest at the top.
 
@@ -649,4 +664,4 @@ def _milestones(fig: go.Figure, marks: list[dict], rows: tuple[int, ...] = (1, 2
             bgcolor="rgba(255,255,255,0.9)",
         )
         below += mark["lines"]
-    fig.update_layout(shapes=[*fig.layout.shapes, *lines])
+    fig.update_layout(shapes=[*fig.layout.get("shapes", []), *lines])

@@ -53,6 +53,19 @@ UNIT_PLURALS = {"hour": N_("hours"), "3-hour period": N_("3-hour periods"),
                 "day": N_("days"), "week": N_("weeks"), "month": N_("months")}  # fmt: skip
 
 
+def iso_text(ns: np.ndarray) -> list[str]:
+    """Wall-clock int64 nanoseconds as pandas' Timestamp.isoformat() writes each (which is
+    what plotly's JSON encoder writes of a Timestamp): seconds always, then microseconds or
+    nanoseconds where there are any."""
+    ns = np.asarray(ns, dtype=np.int64)
+    frac = ns % 1_000_000_000
+    text = np.datetime_as_string(((ns - frac) // 1_000_000_000).astype("M8[s]"), unit="s")
+    return [
+        t if f == 0 else f"{t}.{f // 1000:06d}" if f % 1000 == 0 else f"{t}.{f:09d}"
+        for t, f in zip(text.tolist(), frac.tolist(), strict=True)
+    ]
+
+
 @dataclass(frozen=True)
 class Break:
     """A collapsed run of empty time: pixels [x0, x1], wall-clock ns [start, end)."""
@@ -110,6 +123,14 @@ class TimeScale:
         """What plotly's x gets for pixel positions."""
         if self.kind == "calendar":
             return list(pd.to_datetime(self.time_of(x).astype(np.int64)))
+        return np.asarray(x, float).tolist()
+
+    def axis_text(self, x: np.ndarray) -> list:
+        """axis_x, its dates as the text plotly's JSON gives them (iso_text), made at once:
+        for the many points of a network's links, which would otherwise each be a Timestamp
+        made and then written out one by one."""
+        if self.kind == "calendar":
+            return iso_text(self.time_of(x).astype(np.int64))
         return np.asarray(x, float).tolist()
 
     def nodes(self, start: np.ndarray, order: np.ndarray | None = None) -> np.ndarray:
