@@ -168,7 +168,7 @@ FORMATS: dict[str, tuple[Callable, Callable, Callable]] = {
     ),
     "peak_rss_mb": (_events, _mb, _memory),
     "first_sight_s": (
-        lambda d: f"{count(d['events'])} events ({num(d['mb'])} MB)",
+        lambda d: f"{count(d['events'])} events, {num(d['mb'])} MB",
         lambda line: f"{num(line['value'])} s",
         lambda d: f"inferred links drawn after {seconds(d['inferred_drawn_s'])}",
     ),
