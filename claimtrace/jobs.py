@@ -127,6 +127,12 @@ class Job:
             self._outcome = ("error", "cancelled")
         shutil.rmtree(self.folder, ignore_errors=True)
 
+    def __del__(self) -> None:
+        # Forgotten (its session ended, or a newer job took its place): stop its process and
+        # remove its folder, so nothing is left running or lying in the temporary folder.
+        with contextlib.suppress(Exception):
+            self.cancel()
+
     def _read_outcome(self) -> tuple[str, Any]:
         try:
             return pickle.loads((self.folder / RESULT).read_bytes())
@@ -139,6 +145,7 @@ class Job:
 def _main(folder: Path) -> None:
     """In the child: run the task, write ("ok", result) or ("error", message) atomically."""
     module, name, args, kwargs = pickle.loads((folder / TASK).read_bytes())
+    (folder / TASK).unlink()  # read: the data need not lie on the disk while the work runs
     with (folder / PROGRESS).open("r+b", buffering=0) as counters:
 
         def progress(done: int, total: int) -> None:

@@ -105,3 +105,14 @@ def test_a_prepared_job_waits_for_its_launch(case) -> None:
     _wait(job)
     links, report = job.result()
     assert report.with_source > 0 and len(links) > len(case.links)
+
+
+def test_a_forgotten_job_is_stopped_and_its_folder_removed(case) -> None:
+    big = synth.generate(20_000, seed=2).to_csv(index=False).encode()
+    many = load_bytes(big, "big.csv")
+    job = Job.start(inference.with_inferred, many.events, many.links, max_per_event=1,
+                    min_confidence=0)  # fmt: skip
+    process, folder = job.process, job.folder
+    del job  # as when the visitor's session ends
+    assert process.wait(timeout=10) is not None
+    assert not folder.exists()
