@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -580,6 +583,20 @@ def figure(spec: dict):
     if spec["layout"].get("title") == {}:
         fig.update_layout(title=None)  # what the builders did: an empty title, as given
     return fig
+
+
+def as_figure(spec: Callable[..., dict]) -> Callable[..., Any]:
+    """The builder of go.Figures (for exports and tests) from a builder of plain figures
+    (timeline_spec, network_spec, outlet_network_spec): the same arguments, figure() of its
+    result."""
+
+    @functools.wraps(spec)
+    def build(*args: Any, **kwargs: Any):
+        return figure(spec(*args, **kwargs))
+
+    build.__name__ = build.__qualname__ = spec.__name__.replace("_spec", "_figure")
+    build.__doc__ = f"{spec.__name__}'s figure as a go.Figure: for exports and tests."
+    return build
 
 
 def dates_as_text(values: np.ndarray) -> np.ndarray:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from claimtrace import diffusion, lookup
 from claimtrace.analysis import Story
@@ -21,9 +20,9 @@ from claimtrace.figures.common import (
     Lanes,
     Options,
     Spec,
+    as_figure,
     colour_groups,
     esc,
-    figure,
     fit_lines,
     flow_order,
     hover_texts,
@@ -169,20 +168,6 @@ def layout(
         )
         pos = pd.concat([pos, rows], ignore_index=True)
     return pos, lanes
-
-
-def network_figure(
-    events: pd.DataFrame,
-    links: pd.DataFrame,
-    externals: pd.DataFrame,
-    options: Options,
-    story: Story | None = None,
-    title: str = "",
-    basis: pd.DataFrame | None = None,
-    drifts: Sequence[Hop] = (),
-) -> go.Figure:
-    """The diffusion network figure (network_spec's, as a go.Figure): for exports."""
-    return figure(network_spec(events, links, externals, options, story, title, basis, drifts))
 
 
 def network_spec(
@@ -752,13 +737,6 @@ def _external_nodes(
     )
 
 
-def outlet_network_figure(
-    events: pd.DataFrame, links: pd.DataFrame, options: Options, title: str = ""
-) -> go.Figure:
-    """The outlets network (outlet_network_spec's, as a go.Figure): for exports."""
-    return figure(outlet_network_spec(events, links, options, title))
-
-
 def outlet_network_spec(
     events: pd.DataFrame, links: pd.DataFrame, options: Options, title: str = ""
 ) -> dict:
@@ -932,3 +910,7 @@ def _outlet_edges(fig: Spec, pairs: pd.DataFrame, pos: pd.DataFrame, top: int) -
             name="outlet links",
         )
     )
+
+
+network_figure = as_figure(network_spec)
+outlet_network_figure = as_figure(outlet_network_spec)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from claimtrace import diffusion, lookup, schema
@@ -17,9 +16,9 @@ from claimtrace.figures.common import (
     Lanes,
     Options,
     Spec,
+    as_figure,
     colour_groups,
     esc,
-    figure,
     fit_lines,
     hover_texts,
     lane_names,
@@ -76,18 +75,6 @@ def timeline_lanes(
     each other."""
     return lay_out(events, options.lanes, scale, options.timezone, pitch=13, min_lane=34,
                    gap=3, values=values)  # fmt: skip
-
-
-def timeline_figure(
-    events: pd.DataFrame,
-    links: pd.DataFrame,
-    options: Options,
-    story: Story | None = None,
-    title: str = "",
-    basis: pd.DataFrame | None = None,
-) -> go.Figure:
-    """The timeline figure (timeline_spec's, as a go.Figure): for exports."""
-    return figure(timeline_spec(events, links, options, story, title, basis))
 
 
 def subplots_layout(rows: int, row_heights: list[float], vertical_spacing: float) -> dict:
@@ -665,3 +652,6 @@ def _milestones(fig: Spec, marks: list[dict], rows: tuple[int, ...] = (1, 2, 3))
         )
         below += mark["lines"]
     fig.update_layout(shapes=[*fig.layout.get("shapes", []), *lines])
+
+
+timeline_figure = as_figure(timeline_spec)
