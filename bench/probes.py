@@ -20,9 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
+sys.path.insert(0, str(ROOT))
 FLOOR = Path(__file__).resolve().parent / "floor_app.py"
 FIRST_RUN_TIMEOUT = 900  # seconds: the first run of a large case
-INFERENCE_JOB = "_inference_job"  # components/state.py: a large case's inferred links, being made
 
 
 def _upload(script: Path, data: bytes, name: str, source_radio: bool):
@@ -35,6 +35,8 @@ def _upload(script: Path, data: bytes, name: str, source_radio: bool):
     _check(at, script)
     # A large case's inferred links are worked out in the background: measure the page with
     # them, as a visitor sees it once they are drawn, and with no job taking a core meanwhile.
+    from components.state import INFERENCE_JOB  # the job working out inferred links
+
     held = at.session_state.get(INFERENCE_JOB)
     if held:
         job = held[1]

@@ -25,10 +25,9 @@ import struct
 import subprocess
 import sys
 import tempfile
-import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +43,6 @@ class JobFailed(RuntimeError):
 class Job:
     folder: Path
     process: subprocess.Popen | None = None  # None until launched
-    started: float = field(default_factory=time.monotonic)
     _outcome: tuple[str, Any] | None = None
 
     @classmethod
@@ -81,7 +79,6 @@ class Job:
                 stderr=errors,
                 env=environment,
             )
-        self.started = time.monotonic()
 
     def progress(self) -> tuple[int, int]:
         try:
@@ -93,9 +90,6 @@ class Job:
     def fraction(self) -> float:
         done, total = self.progress()
         return min(1.0, done / total) if total else 0.0
-
-    def seconds(self) -> float:
-        return time.monotonic() - self.started
 
     def finished(self) -> bool:
         if self._outcome is None and self.launched and self.process.poll() is not None:

@@ -88,7 +88,7 @@ def inferred_links(case_key: str, case: Case, per_event: int, min_confidence: fl
 def launch_waiting() -> None:
     """Start the session's inference job if it is still waiting: called when the page has been
     drawn, so that its process does not take a core from the first sight of a large case."""
-    job = state.inference_job(None, keep=True)
+    job = state.held_inference_job()
     if job is not None:
         job.launch()
 

@@ -121,14 +121,20 @@ def set_revision(number: int | None) -> None:
         st.query_params[REV] = str(number)
 
 
-def inference_job(wanted: tuple | None, keep: bool = False):
+def held_inference_job():
+    """The session's inference job, whatever it is for (None if there is none)."""
+    held = st.session_state.get(INFERENCE_JOB)
+    return held[1] if held else None
+
+
+def inference_job(wanted: tuple):
     """The session's inference job if it is for `wanted` (case key and settings); a job for
-    anything else is stopped and forgotten, unless `keep` (then any job is returned)."""
+    anything else is stopped and forgotten."""
     held = st.session_state.get(INFERENCE_JOB)
     if held is None:
         return None
     for_what, job = held
-    if for_what == wanted or keep:
+    if for_what == wanted:
         return job
     job.cancel()
     del st.session_state[INFERENCE_JOB]

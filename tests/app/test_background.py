@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from claimtrace.jobs import Job
 from components import inferring
+from components.state import INFERENCE_JOB
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 APP_TIMEOUT = 60  # seconds for a run: the first imports pandas and plotly on 2 cores
@@ -58,7 +59,7 @@ def inferred_traces(at: AppTest) -> list[dict]:
 
 
 def job_of(at: AppTest):
-    held = at.session_state.get("_inference_job")
+    held = at.session_state.get(INFERENCE_JOB)
     return held[1] if held else None
 
 
