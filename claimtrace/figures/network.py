@@ -369,9 +369,8 @@ def _edges(
             if not mask.any():
                 continue
             idx = np.flatnonzero(mask)
-            drawn = [placement.straightened(xs[i], ys[i]) for i in idx]
-            px = _joined([x for x, _ in drawn])
-            py = _joined([y for _, y in drawn])
+            px = _joined([xs[i] for i in idx])
+            py = _joined([ys[i] for i in idx])
             real = np.array([v is not None and v == v for v in px], bool)  # not None, not NaN
             lx = px.copy()
             lx[real] = axis.axis_text(px[real].astype(float))  # dates as text: millions
@@ -406,9 +405,9 @@ def _arrowheads(fig, xs, ys, targets, axis, colour, opacity, kind, name) -> None
     """A small triangle at the end of each link, pointing the way the link arrives."""
     # Every link arrives level from the left: one arrowhead per point, not a pile of them.
     # Two points that almost touch have no room for an arrowhead between them: none is drawn.
-    ends = list({t: (x[-1], y[-1], x[-1] - x[-3], y[-1] - y[-3])
+    ends = list({t: (x[-1], y[-1], *placement.heading(x, y))
                  for x, y, t in zip(xs, ys, targets, strict=True)
-                 if len(x) >= 3 and np.hypot(x[-1] - x[0], y[-1] - y[0]) > ARROW_SIZE + 2}.values())  # fmt: skip
+                 if placement.heading(x, y) and np.hypot(x[-1] - x[0], y[-1] - y[0]) > ARROW_SIZE + 2}.values())  # fmt: skip
     if not ends:
         return
     ex, ey, dx, dy = (np.array(v, float) for v in zip(*ends, strict=True))
@@ -490,9 +489,9 @@ def _drift_marks(
         found = named.get((source, target))
         if kind != "documented" or not found:
             continue
-        x, y = wx[i], wy[i]
-        xs.append(x[len(x) // 2])
-        ys.append(y[len(y) // 2])
+        mid_x, mid_y = placement.halfway(wx[i], wy[i])
+        xs.append(mid_x)
+        ys.append(mid_y)
         hop = f"{esc(short(outlet.get(source, source), 40))} → {esc(short(outlet.get(target, target), 40))}"
         said = "<br>".join(esc(describe_drift(d, options.lang)) for d in found)
         texts.append(f"<b>{tr('Wording hardened')}</b>: {hop}<br>{said}")
@@ -533,8 +532,7 @@ def _edge_hover(
 ) -> dict:
     """Invisible points mid-link that say what the link is when hovered."""
     vias = {"outlet": tr(" (names the outlet)"), "external": tr(" (not in the data)")}
-    mid_x = np.array([x[len(x) // 2] for x in xs], float)
-    mid_y = np.array([y[len(y) // 2] for y in ys], float)
+    mid_x, mid_y = (np.array(v, float) for v in zip(*map(placement.halfway, xs, ys), strict=True))
     texts = []
     for r in links.itertuples(index=False):
         source = esc(short(str(r.source).removeprefix("external:"), 40))
@@ -656,8 +654,9 @@ def _place_labels(
         raster.take((cx - RADIUS - 1, cy - RADIUS - 1, cx + RADIUS + 1, cy + RADIUS + 1))
     xs, ys = routes
     for px, py in zip(xs, ys, strict=True):  # the arrowheads, where _arrowheads draws them
-        if len(px) >= 3:
-            dx, dy = px[-1] - px[-3], py[-1] - py[-3]
+        way = placement.heading(px, py)
+        if way:
+            dx, dy = way
             norm = max(float(np.hypot(dx, dy)), 1e-9)
             cx, cy = px[-1] - ARROW_BACK * dx / norm, py[-1] - ARROW_BACK * dy / norm
             half = ARROW_SIZE / 2

@@ -6,8 +6,10 @@ corners), one that overlaps no marker, no arrowhead, no other label and nothing 
 plot, and that no link runs along; of those, the one fewest links cross (they are cut under
 it: knock_out). A label that finds no such place is left out (the figure and the caption
 count them); labels are placed in order of importance, so what matters is named first.
-Links run in the gaps between rows of points (curves). Deterministic: the same input gives
-the same picture.
+Links run in the gaps between rows of points (curves), each a polyline: its turns and curves
+as points, its straight runs by their two ends (a link down a tall network is one segment, not
+thousands of sampled points). Lengths inside a box are measured on the segments themselves.
+Deterministic: the same input gives the same picture.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 RES = 1.0  # pixels per raster cell (finer would not matter; coarser merges neighbouring rows)
-STEP = 1.5  # pixels between the points sampled along a link
+CELL = 64.0  # pixels a side of the cells by which Ink finds the segments near a box
 PAD = 1.0  # pixels kept free around a label
 LEVEL = 12.0  # pixels a link runs level before it reaches its target's marker
 
@@ -49,28 +51,88 @@ class Raster:
 
 
 class Ink:
-    """The links' sampled points (STEP pixels apart), found by box: how many links cross a
-    box, and whether one runs along it rather than across."""
+    """The links' segments, found by box: how many links cross a box, and whether one runs
+    along it rather than across. Each segment is filed under every CELL-pixel cell its
+    bounding box touches; a box asks only the segments of its cells."""
 
     def __init__(self, xs: list[np.ndarray], ys: list[np.ndarray]) -> None:
-        x = np.concatenate(xs) if xs else np.zeros(0)
-        y = np.concatenate(ys) if ys else np.zeros(0)
-        link = np.repeat(np.arange(len(xs)), [len(v) for v in xs]) if xs else np.zeros(0, int)
-        order = np.argsort(x, kind="stable")
-        self.x, self.y, self.link = x[order], y[order], link[order]
+        x0, y0, x1, y1, link = _segments(xs, ys)
+        self.x0, self.y0, self.x1, self.y1, self.link = x0, y0, x1, y1, link
+        self.length = np.hypot(x1 - x0, y1 - y0)
+        if not len(x0):
+            self.keys, self.segs, self.columns = np.zeros(0, np.int64), np.zeros(0, np.int64), 1
+            return
+        cx0, cx1 = _cell(np.minimum(x0, x1)), _cell(np.maximum(x0, x1))
+        cy0, cy1 = _cell(np.minimum(y0, y1)), _cell(np.maximum(y0, y1))
+        self.columns = int(cx1.max()) + 2
+        wide = cx1 - cx0 + 1
+        count = wide * (cy1 - cy0 + 1)
+        seg = np.repeat(np.arange(len(x0)), count)
+        k = np.arange(len(seg)) - np.repeat(np.cumsum(count) - count, count)
+        keys = (cy0[seg] + k // wide[seg]) * self.columns + cx0[seg] + k % wide[seg]
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.segs = keys[order], seg[order]
+
+    def near(self, box) -> np.ndarray:
+        """The segments filed under the cells of a box (x0, y0, x1, y1), each once."""
+        bx0, by0, bx1, by1 = box
+        lo_x, hi_x = max(_cell(bx0), 0), min(_cell(bx1), self.columns - 1)
+        if lo_x > hi_x:
+            return np.zeros(0, np.int64)
+        rows = range(max(_cell(by0), 0), _cell(by1) + 1)
+        starts = [r * self.columns + lo_x for r in rows]
+        stops = [r * self.columns + hi_x for r in rows]
+        lo = np.searchsorted(self.keys, starts, side="left")
+        hi = np.searchsorted(self.keys, stops, side="right")
+        parts = [self.segs[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True) if b > a]
+        if not parts:
+            return np.zeros(0, np.int64)
+        return np.unique(np.concatenate(parts))  # a wide segment is in several cells
+
+    def inside(self, box, segs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each of the segments `segs` runs inside the box: the fractions (t0, t1) of
+        the segment, t1 <= t0 where it does not (Liang and Barsky's clipping)."""
+        bx0, by0, bx1, by1 = box
+        x0, y0 = self.x0[segs], self.y0[segs]
+        dx, dy = self.x1[segs] - x0, self.y1[segs] - y0
+        t0, t1 = np.zeros(len(segs)), np.ones(len(segs))
+        for p, q in ((-dx, x0 - bx0), (dx, bx1 - x0), (-dy, y0 - by0), (dy, by1 - y0)):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = q / p
+            t0 = np.where(p < 0, np.maximum(t0, r), t0)
+            t1 = np.where(p > 0, np.minimum(t1, r), t1)
+            t1 = np.where((p == 0) & (q < 0), -1.0, t1)  # parallel to the side, outside it
+        return t0, t1
 
     def crossing(self, box) -> tuple[int, float]:
         """(links through the box, the most pixels one of them runs inside it)."""
-        x0, y0, x1, y1 = box
-        lo, hi = np.searchsorted(self.x, [x0, x1])
-        if lo == hi:
+        segs = self.near(box)
+        if not len(segs):
             return 0, 0.0
-        inside = (self.y[lo:hi] >= y0) & (self.y[lo:hi] <= y1)
-        if not inside.any():
+        t0, t1 = self.inside(box, segs)
+        run = np.maximum(t1 - t0, 0.0) * self.length[segs]
+        if not (run > 0).any():
             return 0, 0.0
-        counts = np.bincount(self.link[lo:hi][inside])
-        counts = counts[counts > 0]
-        return len(counts), float(counts.max() * STEP)
+        per_link = np.bincount(self.link[segs], weights=run)
+        return int((per_link > 0).sum()), float(per_link.max())
+
+
+def _cell(v):
+    """The CELL-pixel cell (column or row) of a coordinate or of each of an array's."""
+    if isinstance(v, np.ndarray):  # anything left of or above the plot: the first cell
+        return np.maximum(np.floor(v / CELL).astype(np.int64), 0)
+    return max(int(np.floor(v / CELL)), 0)
+
+
+def _segments(xs: list[np.ndarray], ys: list[np.ndarray]) -> tuple[np.ndarray, ...]:
+    """Every polyline's segments (x0, y0, x1, y1, polyline), none across a gap (NaN)."""
+    if not xs:
+        empty = np.zeros(0)
+        return empty, empty, empty, empty, np.zeros(0, np.int64)
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    link = np.repeat(np.arange(len(xs)), [len(v) for v in xs])
+    real = (link[1:] == link[:-1]) & ~np.isnan(x[1:]) & ~np.isnan(x[:-1])
+    return x[:-1][real], y[:-1][real], x[1:][real], y[1:][real], link[:-1][real]
 
 
 def curves(
@@ -85,7 +147,8 @@ def curves(
     metro map draws lines: down (or up) from the source's port, along the gap between two rows
     of points (`pitch` apart), so that it runs under no label, then into the target from its
     side. The links of one source share their first stretch, so a source cited many times
-    reads as one trunk and its branches; between two points of one row, by the gap above it."""
+    reads as one trunk and its branches; between two points of one row, by the gap above it.
+    Each route is a polyline: the ends of its straight runs, and the points of its turns."""
     xs, ys = [], []
     for x0, y0, x1, y1 in zip(sx, sy, tx, ty, strict=True):
         dy = y1 - y0
@@ -135,32 +198,42 @@ def _corner(a, b, c, n: int = 7) -> np.ndarray:
 
 
 def _trimmed(points: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
-    """The polyline resampled every STEP pixels, without its ends inside the markers."""
+    """The polyline without its ends inside the markers: cut at arc lengths from its start."""
     seg = np.hypot(*np.diff(points, axis=0).T)
     at = np.concatenate([[0.0], np.cumsum(seg)])
     total = at[-1]
     if total <= 2 * radius + 6:  # the points nearly touch: the bit of line between them
         cut = min(radius + 1, total / 2 - 1)
-        s = np.linspace(cut, total - cut, 4) if total > 2 * cut else np.array([total / 2] * 2)
-        return np.interp(s, at, points[:, 0]), np.interp(s, at, points[:, 1])
-    # The target end stops a little further out: its arrowhead must clear a star's points.
-    s = np.linspace(radius + 1, total - radius - 4, max(int((total - 2 * radius) / STEP), 2))
-    return np.interp(s, at, points[:, 0]), np.interp(s, at, points[:, 1])
+        lo, hi = (cut, total - cut) if total > 2 * cut else (total / 2, total / 2)
+    else:  # the target end stops a little further out: its arrowhead must clear a star's points
+        lo, hi = radius + 1, total - radius - 4
+    return _stretch(points[:, 0], points[:, 1], at, lo, hi)
 
 
-def straightened(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The polyline without the points inside its level or upright straight runs: each lies on
-    the line between its neighbours, so the drawing is the same with far fewer points (a link
-    sampled every STEP pixels down a tall network has thousands). Turns, curves, ends and the
-    ends of gaps (NaN) are kept."""
-    if len(x) < 3:
-        return x, y
-    a, b, c = slice(None, -2), slice(1, -1), slice(2, None)
-    upright = (x[b] == x[a]) & (x[b] == x[c]) & ((y[b] - y[a]) * (y[c] - y[b]) > 0)
-    level = (y[b] == y[a]) & (y[b] == y[c]) & ((x[b] - x[a]) * (x[c] - x[b]) > 0)
-    keep = np.ones(len(x), bool)
-    keep[1:-1] = ~(upright | level)
-    return x[keep], y[keep]
+def _stretch(x, y, at, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
+    """The part of a polyline (points x, y at arc lengths `at`) from arc length lo to hi."""
+    s = np.concatenate([[lo], at[(at > lo) & (at < hi)], [hi]])
+    return np.interp(s, at, x), np.interp(s, at, y)
+
+
+def arc(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The arc length at each point of a polyline (no gaps) from its first."""
+    return np.concatenate([[0.0], np.cumsum(np.hypot(np.diff(x), np.diff(y)))])
+
+
+def halfway(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """The point halfway along a polyline (no gaps), by length."""
+    at = arc(x, y)
+    return float(np.interp(at[-1] / 2, at, x)), float(np.interp(at[-1] / 2, at, y))
+
+
+def heading(x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
+    """Which way a polyline arrives: its last segment of some length (dx, dy), or None."""
+    for k in range(len(x) - 1, 0, -1):
+        dx, dy = float(x[-1] - x[k - 1]), float(y[-1] - y[k - 1])
+        if abs(dx) + abs(dy) > 1e-9:
+            return dx, dy
+    return None
 
 
 # Places of a label around its node, in order of preference: (horizontal, vertical) sides.
@@ -238,22 +311,47 @@ def knock_out(
     xs: list[np.ndarray], ys: list[np.ndarray], boxes: list[tuple], margin: float = 2.0
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """The links with a gap wherever they cross a label (a cartographer's halo): the label
-    stays legible and no line is drawn through it. Gaps are NaN, which plotly draws as a
-    break in the line."""
-    if not boxes:
+    stays legible and no line is drawn through it. The gaps are cut where the segments meet
+    the label's box grown by `margin`, and are NaN, which plotly draws as a break in the line."""
+    if not boxes or not xs:
         return xs, ys
-    b = np.array(boxes, float)
-    x0, y0, x1, y1 = b[:, 0] - margin, b[:, 1] - margin, b[:, 2] + margin, b[:, 3] + margin
-    out_x, out_y = [], []
-    for px, py in zip(xs, ys, strict=True):
-        near = (x0 <= px.max()) & (x1 >= px.min()) & (y0 <= py.max()) & (y1 >= py.min())
-        if not near.any():
-            out_x.append(px)
-            out_y.append(py)
+    ink = Ink(xs, ys)
+    cuts: dict[int, list[tuple[float, float]]] = {}
+    starts = {}  # each polyline's first segment
+    for k, link in enumerate(ink.link.tolist()):
+        starts.setdefault(link, k)
+    for b in boxes:
+        box = (b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin)
+        segs = ink.near(box)
+        if not len(segs):
             continue
-        hit = np.zeros(len(px), bool)
-        for k in np.flatnonzero(near):
-            hit |= (px >= x0[k]) & (px <= x1[k]) & (py >= y0[k]) & (py <= y1[k])
-        out_x.append(np.where(hit, np.nan, px))
-        out_y.append(np.where(hit, np.nan, py))
+        t0, t1 = ink.inside(box, segs)
+        hit = t1 > t0
+        for seg, a, z in zip(segs[hit].tolist(), t0[hit].tolist(), t1[hit].tolist(), strict=True):
+            cuts.setdefault(int(ink.link[seg]), []).append((seg, a, z))
+    out_x, out_y = list(xs), list(ys)
+    for link, found in cuts.items():
+        x, y = xs[link], ys[link]
+        at = arc(x, y)
+        first = starts[link]
+        gaps = sorted(
+            (at[seg - first] + a * (at[seg - first + 1] - at[seg - first]),
+             at[seg - first] + z * (at[seg - first + 1] - at[seg - first]))
+            for seg, a, z in found
+        )  # fmt: skip
+        out_x[link], out_y[link] = _gapped(x, y, at, gaps)
     return out_x, out_y
+
+
+def _gapped(x, y, at, gaps: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """The polyline without the stretches `gaps` (arc lengths, sorted), NaN between parts."""
+    parts_x, parts_y, done = [], [], 0.0
+    for lo, hi in [*gaps, (at[-1], at[-1])]:
+        if lo > done:
+            px, py = _stretch(x, y, at, done, lo)
+            parts_x += [px, [np.nan]]
+            parts_y += [py, [np.nan]]
+        done = max(done, hi)
+    if not parts_x:
+        return np.array([np.nan]), np.array([np.nan])
+    return np.concatenate(parts_x[:-1]), np.concatenate(parts_y[:-1])

@@ -425,36 +425,84 @@ def _on_polyline(px, py, x, y) -> bool:
     return False
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_straightened_links_draw_the_same_line_with_fewer_points(seed: int) -> None:
+def _dense(x, y, step: float = 0.05):
+    """A polyline sampled every `step` pixels (its gaps, NaN, left out): the reference the
+    segment geometry is checked against."""
+    px, py = [], []
+    for part_x, part_y in zip(np.split(x, np.flatnonzero(np.isnan(x))),
+                              np.split(y, np.flatnonzero(np.isnan(x))), strict=True):  # fmt: skip
+        real = ~np.isnan(part_x)
+        part_x, part_y = part_x[real], part_y[real]
+        if len(part_x) < 2:
+            continue
+        at = np.concatenate([[0.0], np.cumsum(np.hypot(np.diff(part_x), np.diff(part_y)))])
+        s = np.arange(0.0, at[-1], step)
+        px.append(np.interp(s, at, part_x))
+        py.append(np.interp(s, at, part_y))
+    return (np.concatenate(px), np.concatenate(py)) if px else (np.zeros(0), np.zeros(0))
+
+
+def _routes(seed: int, n: int = 12):
     from claimtrace.figures import placement
 
     rng = np.random.default_rng(seed)
-    n = 12
     sx, tx = rng.uniform(0, 400, n), rng.uniform(0, 400, n)
     sy, ty = rng.choice(np.arange(0, 3000, 20.0), n), rng.choice(np.arange(0, 3000, 20.0), n)
-    xs, ys = placement.curves(sx, sy, tx, ty, 5.0, 20.0)
-    for x, y in zip(xs, ys, strict=True):
-        x, y = x.copy(), y.copy()
-        x[len(x) // 3 : len(x) // 3 + 4] = np.nan  # a gap, as where a link crosses a label
-        fx, fy = placement.straightened(x, y)
-        assert len(fx) <= len(x) and (fx[0], fy[0], fx[-1], fy[-1]) == (x[0], y[0], x[-1], y[-1])
-        assert np.isnan(fx).sum() == np.isnan(x).sum()  # the gap stays a gap
-        # Every point dropped lies on the straightened line, within its stretch between gaps.
-        for part_x, part_y, kept_x, kept_y in zip(
-            np.split(x, np.flatnonzero(np.isnan(x))),
-            np.split(y, np.flatnonzero(np.isnan(x))),
-            np.split(fx, np.flatnonzero(np.isnan(fx))),
-            np.split(fy, np.flatnonzero(np.isnan(fx))),
-            strict=True,
-        ):
-            real = ~np.isnan(part_x)
-            kx, ky = kept_x[~np.isnan(kept_x)], kept_y[~np.isnan(kept_x)]
-            for px, py in zip(part_x[real], part_y[real], strict=True):
-                assert len(kx) == 1 or _on_polyline(px, py, kx, ky)
+    return rng, placement.curves(sx, sy, tx, ty, 5.0, 20.0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_links_are_polylines_of_their_turns_and_measured_on_their_segments(seed: int) -> None:
+    """A route is its turns and the ends of its straight runs; what Ink says of a box (links
+    through it, the longest run inside) is what the drawn line does there, sampled finely."""
+    from claimtrace.figures import placement
+
+    rng, (xs, ys) = _routes(seed)
+    assert all(len(x) <= 28 for x in xs)  # 26 points of the route, and its two cut ends
+    ink = placement.Ink(xs, ys)
+    dense = [_dense(x, y) for x, y in zip(xs, ys, strict=True)]
+    for _ in range(150):
+        x0, y0 = rng.uniform(-20, 420), rng.uniform(-20, 3020)
+        box = (x0, y0, x0 + rng.uniform(2, 120), y0 + rng.uniform(2, 30))
+        runs = [((dx >= box[0]) & (dx <= box[2]) & (dy >= box[1]) & (dy <= box[3])).sum() * 0.05
+                for dx, dy in dense]  # fmt: skip
+        links, longest = ink.crossing(box)
+        assert links == sum(1 for r in runs if r > 0)
+        assert longest == pytest.approx(max(runs), abs=0.2)
     long = placement.curves(np.array([10.0]), np.array([0.0]), np.array([300.0]),
                             np.array([4000.0]), 5.0, 20.0)  # fmt: skip
-    assert len(placement.straightened(long[0][0], long[1][0])[0]) < 60 < len(long[0][0])
+    assert len(long[0][0]) < 30  # 4,000 pixels down: one segment, not thousands of points
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_links_are_cut_where_they_cross_labels_and_nowhere_else(seed: int) -> None:
+    from claimtrace.figures import placement
+
+    rng, (xs, ys) = _routes(seed)
+    boxes = []
+    for _ in range(40):
+        x0, y0 = rng.uniform(0, 400), rng.uniform(0, 3000)
+        boxes.append((x0, y0, x0 + rng.uniform(10, 80), y0 + 12))
+    cut_x, cut_y = placement.knock_out(xs, ys, boxes, margin=2.0)
+    grown = np.array([(a - 2, b - 2, c + 2, d + 2) for a, b, c, d in boxes])
+
+    def covered(px, py, grow: float):
+        return np.array([((grown[:, 0] - grow <= u) & (u <= grown[:, 2] + grow)
+                          & (grown[:, 1] - grow <= v) & (v <= grown[:, 3] + grow)).any()
+                         for u, v in zip(px, py, strict=True)], bool)  # fmt: skip
+
+    for x, y, cx, cy in zip(xs, ys, cut_x, cut_y, strict=True):
+        drawn_x, drawn_y = _dense(cx, cy)
+        # Nothing drawn inside a label's halo (a hundredth of a pixel for rounding) ...
+        assert not covered(drawn_x, drawn_y, -0.01).any()
+        # ... and the whole route drawn elsewhere: every fine sample outside the halos lies
+        # on the cut polyline.
+        whole_x, whole_y = _dense(x, y, 0.5)
+        keep = ~covered(whole_x, whole_y, 0.01)
+        parts = np.split(np.arange(len(cx)), np.flatnonzero(np.isnan(cx)))
+        for px, py in zip(whole_x[keep], whole_y[keep], strict=True):
+            assert any(_on_polyline(px, py, cx[p][~np.isnan(cx[p])], cy[p][~np.isnan(cx[p])])
+                       for p in parts if (~np.isnan(cx[p])).sum() >= 2)  # fmt: skip
 
 
 @pytest.mark.parametrize("limit", [1, 5, 40, 90])
