@@ -49,6 +49,25 @@ class Raster:
     def take(self, box) -> None:
         self.cells[self._slice(box)] = True
 
+    def free_each(self, x0, y0, x1, y1) -> np.ndarray:
+        """free() of many boxes at once (arrays of their sides), by the raster as it is now:
+        the same rounding, and a summed-area table for the cells taken inside each."""
+        taken = np.zeros((self.cells.shape[0] + 1, self.cells.shape[1] + 1), np.int32)
+        inner = taken[1:, 1:]
+        inner[...] = self.cells
+        np.cumsum(inner, axis=1, out=inner)  # rows first: the other way is ten times slower
+        np.cumsum(inner, axis=0, out=inner)
+        rows, columns = self.cells.shape
+        c0, r0, c1, r1 = (
+            np.maximum(np.round(v / RES), 0).astype(np.int64) for v in (x0, y0, x1, y1)
+        )
+        r0, r1 = np.minimum(r0, rows), np.minimum(r1, rows)
+        c0, c1 = np.minimum(c0, columns), np.minimum(c1, columns)
+        r1, c1 = np.maximum(r1, r0), np.maximum(c1, c0)  # an empty slice takes nothing
+        count = taken[r1, c1] - taken[r0, c1] - taken[r1, c0] + taken[r0, c0]
+        inside = (x0 >= 0) & (y0 >= 0) & (x1 <= self.width) & (y1 <= self.height)
+        return inside & (count == 0)
+
 
 class Ink:
     """The links' segments, found by box: how many links cross a box, and whether one runs
@@ -285,10 +304,18 @@ def place(
     along = height + 6  # a link longer than this inside the box runs along the label
     # Python floats: the boxes are rounded to cells one number at a time, numpy's scalars
     # make that ten times slower.
-    x, y, widths, radius = (np.asarray(v, float).tolist() for v in (x, y, widths, radius))
+    # A place the raster holds now (markers, arrowheads) stays taken: those are ruled out for
+    # every node at once, before the loop.
+    arrays = [np.asarray(v, float) for v in (x, y, widths, radius)]
+    sides = np.array([box_at(*arrays[:3], height, side, arrays[3]) for side in SIDES])
+    x0, y0, x1, y1 = sides.transpose(1, 2, 0)  # each (nodes, sides)
+    open_now = raster.free_each(x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD).tolist()
+    x, y, widths, radius = (v.tolist() for v in arrays)
     for i in order:
         best, best_cost = None, None
         for rank, side in enumerate(SIDES):
+            if not open_now[i][rank]:
+                continue
             box = box_at(x[i], y[i], widths[i], height, side, radius[i])
             padded = (box[0] - PAD, box[1] - PAD, box[2] + PAD, box[3] + PAD)
             if not raster.free(padded):

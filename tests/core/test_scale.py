@@ -551,3 +551,22 @@ def test_files_get_the_same_points_as_vectors(big, monkeypatch) -> None:
                           default=str, sort_keys=True)  # fmt: skip
 
     assert shown(out.layout) == shown(fig.layout)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_raster_rules_out_many_places_at_once_as_it_does_one_by_one(seed: int) -> None:
+    from claimtrace.figures import placement
+
+    rng = np.random.default_rng(seed)
+    raster = placement.Raster(300.0, 200.0)
+    for _ in range(40):
+        x, y = rng.uniform(-10, 310), rng.uniform(-10, 210)
+        raster.take((x, y, x + rng.uniform(0, 12), y + rng.uniform(0, 12)))
+    # Boxes in and out of the plot, half-pixel sides (rounding), empty and inverted ones.
+    x0 = np.concatenate([rng.uniform(-20, 320, 400), rng.integers(-5, 300, 200) + 0.5])
+    y0 = np.concatenate([rng.uniform(-20, 220, 400), rng.integers(-5, 200, 200) + 0.5])
+    x1, y1 = x0 + rng.uniform(-2, 40, 600), y0 + rng.uniform(-2, 16, 600)
+    each = raster.free_each(x0, y0, x1, y1)
+    one_by_one = [raster.free(box) for box in zip(x0, y0, x1, y1, strict=True)]
+    assert each.tolist() == one_by_one
+    assert 50 < each.sum() < 550  # both answers are asked
