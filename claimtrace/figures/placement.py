@@ -168,65 +168,80 @@ def curves(
     side. The links of one source share their first stretch, so a source cited many times
     reads as one trunk and its branches; between two points of one row, by the gap above it.
     Each route is a polyline: the ends of its straight runs, and the points of its turns."""
-    xs, ys = [], []
-    for x0, y0, x1, y1 in zip(sx, sy, tx, ty, strict=True):
-        dy = y1 - y0
-        if abs(dy) < 6:  # same row: up to the gap above it, along, and down into the target
-            down, lane_y = -1.0, y1 - pitch / 2
-        else:
-            down = 1.0 if dy > 0 else -1.0
-            lane_y = y1 - down * pitch / 2  # the gap between the target's row and the next
-        r = min(5.0, abs(lane_y - y0) / 2)
-        level = x1 - radius - LEVEL  # from here on the route runs level into the target
-        if level >= x0 + r + 4:  # ahead: along the gap, then down (or up) into the row
-            enter = max(level - pitch, x0 + r)  # where the route leaves the gap
-            turn = _corner((x0, lane_y - down * r), (x0, lane_y), (x0 + r, lane_y))
-        else:  # nearly above each other: a hook back along the gap, and in from the left
-            enter = min(level - pitch / 2, x0 - r)
-            turn = _corner((x0, lane_y - down * r), (x0, lane_y), (x0 - r, lane_y))
-        points = np.vstack(
-            [
-                [[x0, y0]],
-                turn,
-                _bezier(
-                    (enter, lane_y),
-                    ((enter + level) / 2, lane_y),
-                    ((enter + level) / 2, y1),
-                    (level, y1),
-                ),
-                [[x1, y1]],  # level, from the left: the arrowhead in the target's row
-            ]
-        )
-        xs_, ys_ = _trimmed(points, radius)
-        xs.append(xs_)
-        ys.append(ys_)
-    return xs, ys
+    x0, y0, x1, y1 = (np.asarray(v, float) for v in (sx, sy, tx, ty))
+    if not len(x0):
+        return [], []
+    dy = y1 - y0
+    same = np.abs(dy) < 6  # same row: up to the gap above it, along, and down into the target
+    down = np.where(same, -1.0, np.where(dy > 0, 1.0, -1.0))
+    # Else the gap between the target's row and the next.
+    lane_y = np.where(same, y1 - pitch / 2, y1 - down * pitch / 2)
+    r = np.minimum(5.0, np.abs(lane_y - y0) / 2)
+    level = x1 - radius - LEVEL  # from here on the route runs level into the target
+    # Ahead: along the gap, then down (or up) into the row; else nearly above each other: a
+    # hook back along the gap, and in from the left.
+    ahead = level >= x0 + r + 4
+    enter = np.where(
+        ahead, np.maximum(level - pitch, x0 + r), np.minimum(level - pitch / 2, x0 - r)
+    )
+    mid = (enter + level) / 2
+    # The points of every route, a route a row: its port, the turn into the gap, the curve
+    # out of it, and level into the target from the left (where its arrowhead is).
+    px = np.hstack([x0[:, None], _corner(x0, x0, np.where(ahead, x0 + r, x0 - r)),
+                    _bezier(enter, mid, mid, level), x1[:, None]])  # fmt: skip
+    py = np.hstack([y0[:, None], _corner(lane_y - down * r, lane_y, lane_y),
+                    _bezier(lane_y, lane_y, y1, y1), y1[:, None]])  # fmt: skip
+    return _trimmed(px, py, radius)
 
 
 def _bezier(a, b, c, d, n: int = 17) -> np.ndarray:
-    t = np.linspace(0.0, 1.0, n)[:, None]
-    a, b, c, d = (np.asarray(p, float) for p in (a, b, c, d))
+    """Cubic curves through the control values a, b, c, d (one coordinate), a curve a row."""
+    t = np.linspace(0.0, 1.0, n)
+    a, b, c, d = (np.asarray(p, float)[:, None] for p in (a, b, c, d))
     return (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t**2 * c + t**3 * d
 
 
 def _corner(a, b, c, n: int = 7) -> np.ndarray:
-    """A rounded corner from a through (near) b to c: a quadratic curve."""
-    t = np.linspace(0.0, 1.0, n)[:, None]
-    a, b, c = (np.asarray(p, float) for p in (a, b, c))
+    """Rounded corners from a through (near) b to c (one coordinate): quadratic curves."""
+    t = np.linspace(0.0, 1.0, n)
+    a, b, c = (np.asarray(p, float)[:, None] for p in (a, b, c))
     return (1 - t) ** 2 * a + 2 * (1 - t) * t * b + t**2 * c
 
 
-def _trimmed(points: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
-    """The polyline without its ends inside the markers: cut at arc lengths from its start."""
-    seg = np.hypot(*np.diff(points, axis=0).T)
-    at = np.concatenate([[0.0], np.cumsum(seg)])
-    total = at[-1]
-    if total <= 2 * radius + 6:  # the points nearly touch: the bit of line between them
-        cut = min(radius + 1, total / 2 - 1)
-        lo, hi = (cut, total - cut) if total > 2 * cut else (total / 2, total / 2)
-    else:  # the target end stops a little further out: its arrowhead must clear a star's points
-        lo, hi = radius + 1, total - radius - 4
-    return _stretch(points[:, 0], points[:, 1], at, lo, hi)
+def _trimmed(
+    px: np.ndarray, py: np.ndarray, radius: float
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The polylines (a row each) without their ends inside the markers: cut at arc lengths
+    from their start, each as _stretch would cut it alone."""
+    at = np.hstack([np.zeros((len(px), 1)), np.cumsum(np.hypot(np.diff(px), np.diff(py)), axis=1)])
+    total = at[:, -1]
+    # The points nearly touch: the bit of line between them. Else the target end stops a
+    # little further out: its arrowhead must clear a star's points.
+    short = total <= 2 * radius + 6
+    cut = np.minimum(radius + 1, total / 2 - 1)
+    split = total > 2 * cut
+    lo = np.where(short, np.where(split, cut, total / 2), radius + 1)
+    hi = np.where(short, np.where(split, total - cut, total / 2), total - radius - 4)
+    keep = np.hstack([np.ones((len(px), 1), bool), (at > lo[:, None]) & (at < hi[:, None]),
+                      np.ones((len(px), 1), bool)])  # fmt: skip
+    out = []
+    for p in (px, py):
+        every = np.hstack([_at(lo, at, p)[:, None], p, _at(hi, at, p)[:, None]])
+        out.append(np.split(every[keep], np.cumsum(keep.sum(axis=1))[:-1]))
+    return out[0], out[1]
+
+
+def _at(s: np.ndarray, at: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """np.interp(s[i], at[i], p[i]) for every row i, by np.interp's own formula."""
+    rows = np.arange(len(s))
+    last = at.shape[1] - 1
+    j = np.maximum((at <= s[:, None]).sum(axis=1) - 1, 0)  # the stretch at[j] <= s < at[j + 1]
+    k = np.minimum(j + 1, last)
+    a0, a1, p0, p1 = at[rows, j], at[rows, k], p[rows, j], p[rows, k]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = (p1 - p0) / (a1 - a0) * (s - a0) + p0
+    # At or beyond an end, or on a point: that point's value, as np.interp gives it.
+    return np.where((j == last) | (a0 == s) | (s < a0), p0, value)
 
 
 def _stretch(x, y, at, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
