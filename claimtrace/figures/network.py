@@ -40,7 +40,7 @@ from claimtrace.figures.common import (
     value_label,
     wall_ns,
 )
-from claimtrace.figures.textwidth import line_px, text_px
+from claimtrace.figures.textwidth import line_px, texts_px
 from claimtrace.figures.timeline import (
     JUMP_KINDS,
     add_jump_rings,
@@ -120,7 +120,7 @@ def layout(
     lane nearest its sources (a barycentre ordering), which keeps links short and uncrossed."""
     n = len(events)
     tz = options.timezone
-    widths = np.array([text_px(o, LABEL_SIZE) for o in events["outlet"].tolist()])
+    widths = texts_px(events["outlet"].tolist(), LABEL_SIZE)
     roomy = np.ones(n, bool) if roomy is None else roomy
     reach = np.where(roomy & options.labels, RADIUS + 4 + widths + 4, RADIUS + 2)
     at = pd.Series(np.arange(n), index=events["id"].to_numpy())
@@ -662,7 +662,7 @@ def _place_labels(
             half = ARROW_SIZE / 2
             raster.take((cx - half, cy - half, cx + half, cy + half))
     ink = placement.Ink(xs, ys)
-    widths = np.array([text_px(t, LABEL_SIZE) for t in texts])
+    widths = texts_px(texts, LABEL_SIZE)
     # The externals right after the first labels of the story: they are where it comes from.
     ranked = [*order[:5], *range(n, len(texts)), *order[5:]]
     most = np.full(len(texts), CROSS_OTHER)
@@ -773,7 +773,7 @@ def outlet_network_spec(
     pairs = diffusion.outlet_links(events, links)
     pairs = pairs[pairs["source"].isin(outlets["outlet"]) & pairs["target"].isin(outlets["outlet"])]
     axis = time_scale(outlets, options)
-    widths = np.array([text_px(o, LABEL_SIZE) for o in outlets["outlet"].tolist()])
+    widths = texts_px(outlets["outlet"].tolist(), LABEL_SIZE)
     lanes = lay_out(outlets, lane_column, axis, options.timezone, pitch=PITCH, min_lane=40,
                     reach=RADIUS + 4 + widths + 4 if options.labels else None, gap=4)  # fmt: skip
     pos = lanes.pos.copy()

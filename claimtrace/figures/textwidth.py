@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
+
 # Advance widths of the printable ASCII characters 32..126 in Liberation Sans Regular.
 _ASCII = (
     278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556,
@@ -43,6 +45,15 @@ def text_px(text: str, size: float, bold: bool = False) -> float:
     """Pixels `text` (plain, one line) takes at font `size` px."""
     units = sum(_ASCII[ord(c) - 32] if " " <= c <= "~" else _units(c) for c in text)
     return units * size / 1000 * SAFETY * (BOLD if bold else 1.0)
+
+
+def texts_px(texts: list[str], size: float) -> np.ndarray:
+    """text_px of each of many texts, each distinct text measured once (outlets repeat)."""
+    width: dict[str, float] = {}
+    for text in texts:
+        if text not in width:
+            width[text] = text_px(text, size)
+    return np.array([width[t] for t in texts], float)
 
 
 def line_px(size: float) -> float:
