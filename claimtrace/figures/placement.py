@@ -110,17 +110,19 @@ class Ink:
 
     def inside(self, box, segs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where each of the segments `segs` runs inside the box: the fractions (t0, t1) of
-        the segment, t1 <= t0 where it does not (Liang and Barsky's clipping)."""
+        the segment, t1 <= t0 where it does not (Liang and Barsky's clipping: between the
+        fractions where it crosses the box's sides, within 0 and 1)."""
         bx0, by0, bx1, by1 = box
-        x0, y0 = self.x0[segs], self.y0[segs]
-        dx, dy = self.x1[segs] - x0, self.y1[segs] - y0
         t0, t1 = np.zeros(len(segs)), np.ones(len(segs))
-        for p, q in ((-dx, x0 - bx0), (dx, bx1 - x0), (-dy, y0 - by0), (dy, by1 - y0)):
+        for start, end, low, high in ((self.x0, self.x1, bx0, bx1), (self.y0, self.y1, by0, by1)):
+            a = start[segs]
+            d = end[segs] - a
             with np.errstate(divide="ignore", invalid="ignore"):
-                r = q / p
-            t0 = np.where(p < 0, np.maximum(t0, r), t0)
-            t1 = np.where(p > 0, np.minimum(t1, r), t1)
-            t1 = np.where((p == 0) & (q < 0), -1.0, t1)  # parallel to the side, outside it
+                r0, r1 = (low - a) / d, (high - a) / d
+            moving = d != 0
+            t0 = np.where(moving, np.maximum(t0, np.minimum(r0, r1)), t0)
+            t1 = np.where(moving, np.minimum(t1, np.maximum(r0, r1)), t1)
+            t1 = np.where(~moving & ((a < low) | (a > high)), -1.0, t1)  # beside the box
         return t0, t1
 
     def crossing(self, box) -> tuple[int, float]:
