@@ -47,12 +47,7 @@ if case.fatal:
     st.error(tr("This file could not be read. {problem}", problem=md(case.fatal)))
     st.stop()
 if choice.upload:
-    render_mapping(
-        choice.upload,
-        case.source.name,
-        choice.columns,
-        missing_required(choice.upload, case.source.name, choice.columns),
-    )
+    render_mapping(choice.upload, choice.columns, missing_required(choice.upload, choice.columns))
 if case.events.empty:
     st.title(md(case.meta.title), anchor=False)
     st.warning(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import streamlit as st
@@ -40,16 +42,45 @@ def load_bundled(path: str, mtime: float) -> Case:
     return load_bytes(file.read_bytes(), file.name, meta)
 
 
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file: its name, bytes and SHA-256. The caches below are keyed by the digest,
+    worked out once per upload (uploaded), not by hashing megabytes again on every run."""
+
+    name: str
+    data: bytes = field(repr=False)
+    sha256: str
+
+
+DIGEST = "_upload-digest"  # session state: (file id, size, sha256) of the upload last seen
+
+
+def uploaded(file_id: str, name: str, data: bytes) -> Upload:
+    """The upload with its digest, remembered in the session for the same file (Streamlit
+    gives every file uploaded an id of its own)."""
+    seen = st.session_state.get(DIGEST)
+    if file_id and seen and seen[:2] == (file_id, len(data)):
+        return Upload(name, data, seen[2])
+    digest = hashlib.sha256(data).hexdigest()
+    if file_id:
+        st.session_state[DIGEST] = (file_id, len(data), digest)
+    return Upload(name, data, digest)
+
+
+def load_upload(upload: Upload, timezone: str, columns: str = "") -> Case:
+    """An uploaded file, keyed by its content, name, the time zone chosen for it and the
+    column mapping (JSON: header -> contract column) the user gave for its headers."""
+    return _read_upload(upload.sha256, upload.name, timezone, columns, upload.data)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_upload(data: bytes, name: str, timezone: str, columns: str = "") -> Case:
-    """An uploaded file, keyed by its bytes, name, the time zone chosen for it and the column
-    mapping (JSON: header -> contract column) the user gave for its headers."""
+def _read_upload(sha256: str, name: str, timezone: str, columns: str, _data: bytes) -> Case:
     from claimtrace import importers
 
-    if importers.looks_like_twitter_tree(data):  # a Twitter15/16 retweet tree, as published
-        return importers.load_twitter_tree(data, name)
+    if importers.looks_like_twitter_tree(_data):  # a Twitter15/16 retweet tree, as published
+        return importers.load_twitter_tree(_data, name)
     mapping = json.loads(columns) if columns else None
-    return load_bytes(data, name, timezone=timezone, columns=mapping)
+    return load_bytes(_data, name, timezone=timezone, columns=mapping)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -82,12 +113,16 @@ def load_stored(case_id: str, number: int, sha256: str, title: str, saved: str, 
     return load_table(list(content.header), [list(r) for r in content.rows], meta, name, sha256)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def upload_headers(data: bytes, name: str) -> tuple[str, ...]:
+def upload_headers(upload: Upload) -> tuple[str, ...]:
     """The headers of an uploaded file (empty when it cannot be read as a table)."""
+    return _headers(upload.sha256, upload.name, upload.data)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _headers(sha256: str, name: str, _data: bytes) -> tuple[str, ...]:
     from claimtrace.readers import UnreadableFile, read_table
 
     try:
-        return tuple(read_table(data, name).header)
+        return tuple(read_table(_data, name).header)
     except UnreadableFile:
         return ()

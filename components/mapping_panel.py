@@ -22,10 +22,10 @@ def _session_key(headers) -> str:
     return f"_columns-{header_signature(headers)[:16]}"
 
 
-def columns_for(data: bytes, name: str) -> dict[str, str] | None:
+def columns_for(upload: loading.Upload) -> dict[str, str] | None:
     """The mapping to load this file with: the one chosen in this session, else the one
     remembered for its headers, else None (the header synonyms alone)."""
-    headers = list(loading.upload_headers(data, name))
+    headers = list(loading.upload_headers(upload))
     if not headers:
         return None
     chosen = st.session_state.get(_session_key(headers))
@@ -40,15 +40,15 @@ def columns_for(data: bytes, name: str) -> dict[str, str] | None:
             tr(
                 "The columns of {file} are read with the mapping remembered for files with "
                 "these headers (see *Columns of this file*).",
-                file=md(name),
+                file=md(upload.name),
             )
         )
     return remembered
 
 
-def missing_required(data: bytes, name: str, columns: dict[str, str] | None) -> bool:
+def missing_required(upload: loading.Upload, columns: dict[str, str] | None) -> bool:
     """Whether a column every row needs is neither recognised nor mapped."""
-    headers = list(loading.upload_headers(data, name))
+    headers = list(loading.upload_headers(upload))
     if not headers:
         return False
     if columns:
@@ -66,10 +66,10 @@ def _use(headers: list[str], chosen: dict[str, str]) -> None:
         store.remember_mapping(headers, chosen)
 
 
-def render_mapping(data: bytes, name: str, columns: dict[str, str] | None, missing: bool) -> None:
+def render_mapping(upload: loading.Upload, columns: dict[str, str] | None, missing: bool) -> None:
     """The column mapping of an upload; open (and first on the page) when the file's required
     columns were not recognised."""
-    headers = list(loading.upload_headers(data, name))
+    headers = list(loading.upload_headers(upload))
     if not headers:
         return
     title = tr("Columns of this file: what each one means")
@@ -83,7 +83,7 @@ def render_mapping(data: bytes, name: str, columns: dict[str, str] | None, missi
                     "Some columns of {file} that every row needs (id, date, outlet) were not "
                     "recognised from their headers. Say below what each column means; the "
                     "preview shows the first rows as they would load.",
-                    file=md(name),
+                    file=md(upload.name),
                 )
             )
         suggested = {**mapping.suggest(headers), **(columns or {})}
@@ -104,7 +104,7 @@ def render_mapping(data: bytes, name: str, columns: dict[str, str] | None, missi
             )
         problems = mapping.check(chosen, headers)
         timezone = str(st.session_state.get("tz") or "UTC")
-        preview = loading.load_upload(data, name, timezone, json.dumps(chosen, sort_keys=True))
+        preview = loading.load_upload(upload, timezone, json.dumps(chosen, sort_keys=True))
         st.markdown(
             tr(
                 "**With this mapping:** {loaded} of {rows} rows load, {rejected} are rejected.",

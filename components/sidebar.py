@@ -43,7 +43,7 @@ class Choice:
     key: str  # ties widget keys to the loaded data, so stale choices never survive a new file
     stored: Stored | None = None  # a case from the case store, at the revision shown
     scope: str = ""  # what the filters are made for: a stored case keeps them across its saves
-    upload: bytes = b""  # an uploaded file's bytes (for its column mapping and saving it)
+    upload: loading.Upload | None = None  # an uploaded file (its column mapping, saving it)
     columns: dict[str, str] | None = None  # the column mapping applied to the upload
 
     @property
@@ -113,10 +113,11 @@ def render_case_picker() -> Choice:
         state.expect_upload_notice()
         return Choice(None, "")
     data = upload.getvalue()
-    columns = mapping_panel.columns_for(data, upload.name)
+    file = loading.uploaded(upload.file_id, upload.name, data)
+    columns = mapping_panel.columns_for(file)
     with st.spinner(tr("Reading {file}…", file=md(upload.name))):
         case = loading.load_upload(
-            data, upload.name, timezone, json.dumps(columns, sort_keys=True) if columns else ""
+            file, timezone, json.dumps(columns, sort_keys=True) if columns else ""
         )
     state.note_upload(case.source.name, case.source.short_hash)
     if not case.fatal:
@@ -133,7 +134,7 @@ def render_case_picker() -> Choice:
     key = case.source.sha256 + timezone
     if columns:  # widget keys carry the choice key: a short hash of the mapping, not its JSON
         key += hashlib.sha256(json.dumps(columns, sort_keys=True).encode()).hexdigest()[:16]
-    return Choice(case, key, upload=data, columns=columns)
+    return Choice(case, key, upload=file, columns=columns)
 
 
 def _default_range(case: Case) -> tuple[pd.Timestamp, pd.Timestamp, tuple]:
