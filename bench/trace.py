@@ -206,9 +206,9 @@ def _profile(events: list[dict], pid: int, tid: int, lo: float, hi: float) -> li
     ]
 
 
-def _large_files(events: list[dict], pid: int, lo: float, hi: float) -> list[str]:
-    """Files over 100 kB the page fetched before the charts were drawn: when it asked for each,
-    when the answer began and ended (ms after navigation)."""
+def _requests(events: list[dict], pid: int, lo: float, hi: float) -> list[tuple[str, int, list]]:
+    """Files the page asked for before the charts were drawn: name, size, and when it asked
+    for each, when the answer began and ended (ms after navigation)."""
     asked, began, ended = {}, {}, {}
     for e in events:
         data = (e.get("args") or {}).get("data") or {}
@@ -224,10 +224,25 @@ def _large_files(events: list[dict], pid: int, lo: float, hi: float) -> list[str
     out = []
     for request, (ts, name) in sorted(asked.items(), key=lambda kv: kv[1][0]):
         end, size = ended.get(request, (None, 0))
-        if size > 100_000 and ts <= hi:
+        if ts <= hi:
             at = [round((t - lo) / 1000) if t else None for t in (ts, began.get(request), end)]
-            out.append(f"{name} {size / 1e6:.2f}MB asked {at[0]} answered {at[1]} done {at[2]}")
+            out.append((name, size, at))
     return out
+
+
+def _large_files(requests: list[tuple[str, int, list]]) -> list[str]:
+    """The files over 100 kB of `requests`, with their times."""
+    return [
+        f"{name} {size / 1e6:.2f}MB asked {at[0]} answered {at[1]} done {at[2]}"
+        for name, size, at in requests
+        if size > 100_000
+    ]
+
+
+def _scripts(requests: list[tuple[str, int, list]]) -> dict:
+    """How many script files (Streamlit's elements load theirs when first drawn) and how much."""
+    scripts = [size for name, size, _ in requests if name.endswith(".js")]
+    return {"count": len(scripts), "mb": round(sum(scripts) / 1e6, 2)}
 
 
 def summarise(raw: bytes) -> dict:
@@ -250,6 +265,7 @@ def summarise(raw: bytes) -> dict:
     spans = _spans(events)
     lo = min(starts) if starts else min(s[0] for s in spans[main])
     hi = drawn["ts"]
+    requests = _requests(events, pid, lo, hi)
     thread = spans[main]
     tasks = []  # the outermost tasks (a RunTask may hold another)
     for task in sorted(
@@ -278,7 +294,8 @@ def summarise(raw: bytes) -> dict:
     return {
         "_navigation_us": lo,
         "navigation_to_drawn_ms": round(window),
-        "large_files": _large_files(events, pid, lo, hi),
+        "large_files": _large_files(requests),
+        "scripts_before_drawn": _scripts(requests),
         "main_thread_ms": {
             **{
                 k: round(by_kind[k])

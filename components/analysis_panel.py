@@ -16,6 +16,7 @@ from claimtrace.model import Case
 from components.lang import current, tr
 from components.wording_panel import render_wording
 
+PANEL = "analysis-panel"  # the analysis panel's open state, in session state
 TABS = "analysis-tab"  # the open tab of the analysis panel, in session state
 
 
@@ -36,7 +37,17 @@ def _outlets(outlet_of: pd.Series, ids) -> str:
 def render_analysis(
     view: View, documented: pd.DataFrame, story: Story, tz: str, case: Case, case_key: str
 ) -> None:
-    st.subheader(tr("Who was first, and how it spread"), anchor=False)
+    """Who was first, the jumps, the claim's status, attribution decay and wording, in tabs;
+    in a panel made only while it is open (closed, the page sends none of its tables)."""
+    panel = st.expander(tr("Who was first, and how it spread"), key=PANEL, on_change="rerun")
+    with panel:
+        if panel.open:
+            _analysis(view, documented, story, tz, case, case_key)
+
+
+def _analysis(
+    view: View, documented: pd.DataFrame, story: Story, tz: str, case: Case, case_key: str
+) -> None:
     st.caption(
         tr(
             "From documented links only. Dates are intervals: where the earliest events cannot be put "

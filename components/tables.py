@@ -13,13 +13,24 @@ from claimtrace.model import Case
 from components.lang import current, tr
 from components.text import safe_url
 
+EVENTS = "events-panel"  # the events table's panel: its open state, in session state
+PROBLEMS = "problems-panel"  # the problems panel's open state, in session state (and file)
 TABLE_ROWS = 10_000  # rows sent to the browser at most; search and filters reach every event
 
 
 def render_events_table(case: Case, view: View, selected: tuple[str, ...], key: str) -> None:
     """Every shown event, searchable; picked events first. A long table sends its first
-    TABLE_ROWS rows and says so: the search and the filters still look at every event."""
-    st.subheader(tr("Events"), anchor=False)
+    TABLE_ROWS rows and says so: the search and the filters still look at every event.
+
+    In a panel, made only while it is open: closed, the page sends no table, and the browser
+    neither fetches the table's code nor draws it before the charts."""
+    panel = st.expander(tr("Events table, with a search"), key=EVENTS, on_change="rerun")
+    with panel:
+        if panel.open:
+            _events_table(case, view, selected, key)
+
+
+def _events_table(case: Case, view: View, selected: tuple[str, ...], key: str) -> None:
     query = st.text_input(
         tr("Search the events"),
         key=f"search-{key}",
@@ -98,10 +109,17 @@ SEARCHED = ("id", "outlet", "outlet_type", "country", "language", "stance", "hea
 
 
 def render_problems(case: Case) -> None:
+    """The problems panel: open when rows were rejected; closed, its contents (a table) are made
+    only once it is opened, so that they cost the page's first sight nothing."""
     warnings = case.warnings
     title = tr("Problems: {rejected} rows rejected, {warnings} warnings",
                rejected=tr.number(len(case.rejected)), warnings=tr.number(len(warnings)))  # fmt: skip
-    with st.expander(title, expanded=bool(len(case.rejected))):
+    # Keyed by the file: another file opens its panel afresh (open when it has rejected rows).
+    key = f"{PROBLEMS}-{case.source.short_hash}"
+    panel = st.expander(title, expanded=bool(len(case.rejected)), key=key, on_change="rerun")
+    with panel:
+        if not panel.open:
+            return
         st.markdown(
             tr("**Loaded {loaded} of {rows} rows** ({rejected} rejected). Every row is either "
                "loaded or listed here.", loaded=tr.number(len(case.events)),

@@ -18,7 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from claimtrace.store import ENV_URL, Store
-from tests.app.test_journeys import event_ids, figure, page_text, plain
+from tests.app.test_journeys import event_ids, figure, open_panel, page_text, plain
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -322,7 +322,7 @@ def test_a_twitter_retweet_tree_is_imported_from_the_page(store_url) -> None:
     at.file_uploader(key="upload").set_value(("675065047710892033.txt", TREE, "text/plain")).run()
     assert not at.exception
     assert len(event_ids(figure(at, "network"))) == 4
-    text = page_text(at)
+    text = page_text(open_panel(at, "problems-panel"))  # the warning, in its table
     assert "tree line not used: duplicate of line 4" in text
     assert "2015" in text  # dated from the source tweet's id (10 Dec 2015)
     at.button(key="save-upload").click().run()  # kept as the events it was read into
@@ -336,7 +336,7 @@ def test_the_wording_tab_shows_each_hop_word_by_word(store_url) -> None:
     dropped words struck through, the added ones in bold, and the named drifts."""
     at = app()
     at.session_state["analysis-tab"] = "Wording"
-    at.run()
+    open_panel(at, "analysis-panel")
     assert not at.exception
     text = page_text(at)
     assert re.search(r"\*\*\d+\*\* documented links change the wording", text)

@@ -73,8 +73,10 @@ def test_a_case_edited_in_the_table_editor_is_there_after_a_reload(page: Page, s
 
 def test_the_wording_tab_reads_word_by_word(page: Page, screenshots) -> None:
     """Issue 15's wording along the path, as a reader sees it: struck-through and bold words."""
+    panel = page.locator('[data-testid="stExpander"] summary', has_text="Who was first")
+    panel.click(timeout=120_000)  # the analysis panel, made when opened
     tab = page.get_by_role("tab", name="Wording")
-    tab.click(timeout=120_000)
+    tab.click(timeout=60_000)
     idle(page)
     panel = page.locator('[role="tabpanel"]', has_text="documented links change the wording")
     expect(panel).to_be_visible(timeout=60_000)

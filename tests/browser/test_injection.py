@@ -222,11 +222,12 @@ def test_a_hostile_file_is_shown_as_text_in_every_view(visitor: Visitor, screens
 
     # Every other view: the events table (and its search), problems, share link, tabs, export.
     page.wait_for_selector(IDLE)
+    open_expander(page, "Events table")  # made when opened, as the analysis panel below
     search = page.get_by_label("Search the events")
     search.fill("<img src=x")  # in three of the four events
     search.press("Enter")
     expect(page.get_by_text(re.compile(r"^3 of 4 events")).first).to_be_visible(timeout=30_000)
-    for expander in ("Share this view", "Export: images", "Problems:"):
+    for expander in ("Share this view", "Export: images", "Problems:", "Who was first"):
         open_expander(page, expander)
     for tab in ("Jumps", "Claim status", "Attribution decay", "Firsts"):  # each made when opened
         page.get_by_role("tab", name=tab).click()

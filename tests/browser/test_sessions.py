@@ -138,7 +138,10 @@ def wait_for_charts(page: Page) -> None:
 
 
 def what_the_page_holds(page: Page) -> str:
-    """Text, figure data, the share link and the events CSV the page would export."""
+    """Text (the events table's too), figure data, the share link and the events CSV the page
+    would export."""
+    page.locator('[data-testid="stExpander"] summary', has_text="Events table").click()
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
     page.locator('[data-testid="stExpander"] summary', has_text="Share this view").click()
     link = page.locator('[data-testid="stCode"] code').first.inner_text()
     page.locator('[data-testid="stExpander"] summary', has_text="Export: images").click()
