@@ -96,7 +96,7 @@ def apply(case: Case, filters: Filters, links: pd.DataFrame | None = None) -> Vi
     links = links[inside & (lookup.member(links["source"], ids) | external)]
     externals = case.external_sources
     if len(externals):
-        externals = externals[externals["id"].isin(set(links["source"]))]
+        externals = externals[lookup.member(externals["id"], links["source"])]
     return View(shown, links.reset_index(drop=True), externals, int((~keep).sum()))
 
 
