@@ -11,8 +11,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from claimtrace import schema
+from claimtrace import lookup, schema
 from claimtrace.dates import format_intervals
 from claimtrace.figures import theme, timescale
 from claimtrace.figures.textwidth import text_px
@@ -379,75 +381,109 @@ def stance_symbols(stances: pd.Series, relays: np.ndarray | None = None) -> list
 def hover_texts(
     events: pd.DataFrame,
     tz: str,
-    cited_by: dict[str, list[str]],
+    cited_by: pa.Array,
     relays: np.ndarray | None = None,
     lang: str = "en",
 ) -> list[str]:
-    """One hover label per event: outlet, headline, date with precision, cites, evidence;
-    `relays` (diffusion.relays_denial) says which denials are relayed, not made."""
+    """One hover label per event: outlet, headline, date with precision, cites, cited by,
+    evidence; `cited_by` (timeline.cited_by_outlets) holds each event's citing outlets, null
+    where none cites it; `relays` (diffusion.relays_denial) says which denials are relayed.
+
+    Made a line at a time for all the events at once, in Arrow: a line an event does not have
+    is null, and the lines are joined skipping nulls."""
+    if not len(events):
+        return []
     tr = Translator(lang)
+    column = {c: _large(lookup.text_array(events[c]).fill_null("")) for c in HOVER_COLUMNS}
     when = format_intervals(
         events["date"], events["date_end"], events["date_precision"], tz, lang=lang
     )
-    column = {c: events[c].tolist() for c in HOVER_COLUMNS}
-    # Outlets in full (a hostile 10,000-letter one stops at 400); headlines in a line or two.
-    outlet, headline = _escaped(events["outlet"], 400), _escaped(events["headline"], 90)
-    cites, shown_id = _escaped(events["cites"], 80), _escaped(events["id"], 40)
-    labels: dict[tuple[str, str], str] = {}  # each value's label, worked out once
-    notes = {k: tr(v) for k, v in {**_PRECISION_NOTES, "": _TIME_KNOWN}.items()}
-    # Each line's wording looked up once, filled in per event.
-    says = {"stance": tr("Stance: {stance}"), "cites": tr("Cites: {ids}"),
-            "cited_by": tr("Cited by: {outlets}"), "evidence": tr("Evidence: {evidence}"),
-            "relayed": tr(" (relays a denial it cites)")}  # fmt: skip
+    none = pa.scalar(None, pa.large_string())
 
-    def label(kind: str, value: str) -> str:
-        if (kind, value) not in labels:
-            plain = kind in ("stance", "evidence")  # named as the vocabulary names them
-            labels[kind, value] = esc(
-                schema.label(kind, value, lang) if plain else value_label(kind, value, lang)
-            )
-        return labels[kind, value]
-
-    out = []
-    for i, event_id in enumerate(column["id"]):
-        country, language = column["country"][i], column["language"][i]
-        stance, evidence = column["stance"][i], column["evidence"][i]
-        lines = [
-            f"<b>{outlet[i]}</b>",
-            label("outlet_type", column["outlet_type"][i])
-            + (f" · {label('country', country)}" if country else "")
-            + (f" · {label('language', language)}" if language else ""),
+    def label(kind: str) -> pa.Array:
+        # Each distinct value's label worked out once, taken for every event.
+        plain = kind in ("stance", "evidence")  # named as the vocabulary names them
+        encoded = pc.dictionary_encode(column[kind])
+        names = [
+            esc(schema.label(kind, v, lang) if plain else value_label(kind, v, lang))
+            for v in encoded.dictionary.to_pylist()
         ]
-        if column["headline"][i]:
-            lines.append(f"“{headline[i]}”")
-        precision = notes.get(column["date_precision"][i], notes[""])
-        lines.append(f"{esc(when[i])} <i>({precision})</i>")
-        if stance:
-            relayed = relays is not None and relays[i]
-            lines.append(says["stance"].format(stance=label("stance", stance))
-                         + (says["relayed"] if relayed else ""))  # fmt: skip
-        if column["cites"][i]:
-            lines.append(says["cites"].format(ids=cites[i]))
-        if event_id in cited_by:
-            lines.append(
-                says["cited_by"].format(outlets=esc(short(", ".join(cited_by[event_id]), 80)))
+        return pa.array(names, pa.large_string()).take(encoded.indices)
+
+    def given(kind: str) -> pa.Array:
+        return pc.not_equal(column[kind], "")
+
+    def join(*parts: pa.Array | str) -> pa.Array:
+        return pc.binary_join_element_wise(*map(_large, parts), _large(""))
+
+    def fill(wording: str, key: str, values: pa.Array) -> pa.Array:
+        # A translated line with its placeholder filled in (wherever the language puts it).
+        parts = wording.format(**{key: "\x00"}).split("\x00")
+        pieces: list[pa.Array | str] = [parts[0]]
+        for part in parts[1:]:
+            pieces += [values, part]
+        return join(*pieces)
+
+    def only(where: pa.Array | np.ndarray, line: pa.Array) -> pa.Array:
+        return pc.if_else(where, line, none)
+
+    def either(where: pa.Array, line: pa.Array) -> pa.Array:
+        return pc.if_else(where, line, _large(""))
+
+    # Outlets in full (a hostile 10,000-letter one stops at 400); headlines in a line or two.
+    where = join(
+        label("outlet_type"),
+        either(given("country"), join(" · ", label("country"))),
+        either(given("language"), join(" · ", label("language"))),
+    )
+    notes = {k: tr(v) for k, v in {**_PRECISION_NOTES, "": _TIME_KNOWN}.items()}
+    encoded = pc.dictionary_encode(column["date_precision"])
+    precision = pa.array(
+        [notes.get(v, notes[""]) for v in encoded.dictionary.to_pylist()], pa.string()
+    ).take(encoded.indices)
+    precision = _large(precision)
+    stance = fill(tr("Stance: {stance}"), "stance", label("stance"))
+    if relays is not None:
+        relayed = pa.array(np.asarray(relays, dtype=bool))
+        stance = join(stance, either(relayed, _large(tr(" (relays a denial it cites)"))))
+    cited = _large(lookup.text_array(cited_by))
+    lines = [
+        join("<b>", _escaped_array(column["outlet"], 400), "</b>"),
+        where,
+        only(given("headline"), join("“", _escaped_array(column["headline"], 90), "”")),
+        join(_escaped_array(pa.array(when, pa.large_string()), None), " <i>(", precision, ")</i>"),
+        only(given("stance"), stance),
+        only(given("cites"), fill(tr("Cites: {ids}"), "ids", _escaped_array(column["cites"], 80))),
+        only(
+            cited.is_valid(), fill(tr("Cited by: {outlets}"), "outlets", _escaped_array(cited, 80))
+        ),
+        only(given("evidence"), fill(tr("Evidence: {evidence}"), "evidence", label("evidence"))),
+        join(f"<span style='color:{theme.MUTED}'>id ", _escaped_array(column["id"], 40), "</span>"),
+    ]
+    return pc.binary_join_element_wise(*lines, _large("<br>"), null_handling="skip").to_pylist()
+
+
+def _large(text: pa.Array | str) -> pa.Array | pa.Scalar:
+    """Text as Arrow's large_string (a value as a scalar of it): Arrow's string kernels want
+    every argument of one type."""
+    if isinstance(text, str):
+        return pa.scalar(text, pa.large_string())
+    return text if text.type == pa.large_string() else text.cast(pa.large_string())
+
+
+def _escaped_array(text: pa.Array, limit: int | None) -> pa.Array:
+    """esc(short(value, limit)) of every value (nulls stay null): Arrow's kernels, no loop."""
+    text = _large(text)
+    if limit is not None:
+        cut = pc.greater(pc.utf8_length(text), limit)
+        if pc.any(cut).as_py():
+            shortened = pc.binary_join_element_wise(
+                pc.utf8_slice_codeunits(text, 0, limit - 1), _large("…"), _large("")
             )
-        if evidence:
-            lines.append(says["evidence"].format(evidence=label("evidence", evidence)))
-        lines.append(f"<span style='color:{theme.MUTED}'>id {shown_id[i]}</span>")
-        out.append("<br>".join(lines))
-    return out
-
-
-def _escaped(text: pd.Series, limit: int) -> list[str]:
-    """esc(short(value, limit)) of a whole column, in a few vectorised steps."""
-    text = text if isinstance(text.dtype, pd.StringDtype) else text.astype("str")
-    cut = text.str.len() > limit
-    if cut.any():
-        text = text.where(~cut, text.str.slice(0, limit - 1) + "…")
+            text = pc.if_else(cut, shortened, text)
     for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):  # html.escape's order
-        text = text.str.replace(char, entity, regex=False)
-    return text.tolist()
+        text = pc.replace_substring(text, char, entity)
+    return text
 
 
 HOVER_COLUMNS = ("id", "outlet", "outlet_type", "country", "language", "headline", "stance",

@@ -45,7 +45,7 @@ from claimtrace.figures.timeline import (
     JUMP_KINDS,
     add_jump_rings,
     axis_title,
-    cited_by_map,
+    cited_by_outlets,
     selection_rings,
 )
 from claimtrace.figures.timescale import TimeScale
@@ -572,7 +572,7 @@ def _nodes(
     plot_px = float(pos["y"].max())
     dim = options.colour
     reference = events if full is None else full
-    cited_by = cited_by_map(reference, links, None if full is None else events["id"])
+    cited_by = cited_by_outlets(reference, links, events["id"])
     relays = diffusion.relays_denial(events, links)
     hover = np.array(
         hover_texts(events, options.timezone, cited_by, relays, options.lang), dtype=object

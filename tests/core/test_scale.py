@@ -17,6 +17,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import pytest
 
 from claimtrace import analysis, diffusion, readers
@@ -509,9 +510,13 @@ def test_links_are_cut_where_they_cross_labels_and_nowhere_else(seed: int) -> No
 def test_hover_text_pieces_for_a_column_equal_those_one_by_one(limit: int) -> None:
     values = ["", "plain", "a & b < c > d", "é" * 100, "😀 emoji " * 20, "e\u0301" * 50,
               "<b>bold</b>", "x" * limit, "x" * (limit + 1), "tab\there", "&amp; already"]  # fmt: skip
-    column = pd.Series(values, dtype="str")
-    assert common._escaped(column, limit) == [common.esc(common.short(v, limit)) for v in values]
-    assert common._escaped(column.astype(object), limit) == common._escaped(column, limit)
+    one_by_one = [common.esc(common.short(v, limit)) for v in values]
+    for kind in (pa.string(), pa.large_string()):
+        column = pa.array([*values, None], kind)
+        assert common._escaped_array(column, limit).to_pylist() == [*one_by_one, None]
+    assert common._escaped_array(pa.array(values), None).to_pylist() == [
+        common.esc(v) for v in values
+    ]
 
 
 def test_webgl_only_in_plots_a_browser_can_hold(big, monkeypatch) -> None:
