@@ -91,7 +91,7 @@ documented = documented_only(view)
 # gives the same story and figures.
 whole = hashlib.sha256(f"{choice.key}|{case.meta!r}|{inferred!r}|{filters!r}".encode()).hexdigest()
 story = story_of(whole, view.events, documented.links)
-state.forget_stale(set(case.events["id"]))
+state.forget_stale(case.events["id"])
 render_title(case)
 if inferring is not None and inferring.job is not None:
     render_progress(inferring.job)

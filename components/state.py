@@ -7,6 +7,7 @@ identity) is written to the URL here.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from components.lang import tr
@@ -46,10 +47,12 @@ def _write_picked() -> None:
         del st.query_params[PICKED]
 
 
-def forget_stale(valid: set[str]) -> None:
-    """Drop picks that are not events of the loaded case."""
+def forget_stale(ids: pd.Series) -> None:
+    """Drop picks that are not events of the loaded case (`ids`, its events' ids)."""
     current = picked()
-    kept = tuple(i for i in current if i in valid)
+    # The few picks looked up among the ids (not the ids made into a set: 70 ms at 100k).
+    present = set(ids[ids.isin(current)].tolist()) if current else set()
+    kept = tuple(i for i in current if i in present)
     if kept != current:
         set_picked(kept)
     else:

@@ -63,6 +63,25 @@ def test_page_sends_what_plotly_would_send(view, change):
         assert len(json.loads(sent)["data"]) == len(made.data) > 0
 
 
+@pytest.mark.parametrize(
+    ("rows", "heights", "spacing"),
+    [(3, [300, 40, 90], 14 / 472), (3, [34, 0, 90], 0.1), (3, [5000, 40, 90], 28 / 5158),
+     (2, [1, 3], 0.0), (1, [7], 0.2), (4, [0.3, 0.1, 0.2, 0.4], 1 / 30)],
+)  # fmt: skip
+def test_subplots_layout_is_make_subplots_arithmetic(rows, heights, spacing):
+    """The timeline's three panels laid out as plotly's make_subplots lays them out, to the
+    last bit of every domain, with no plotly figure made."""
+    from plotly.subplots import make_subplots
+
+    from claimtrace.figures.timeline import subplots_layout
+
+    grid = make_subplots(rows=rows, cols=1, shared_xaxes=True, row_heights=heights,
+                         vertical_spacing=spacing)  # fmt: skip
+    made = grid.layout.to_plotly_json()
+    made.pop("template")  # the theme's replaces it
+    assert subplots_layout(rows, heights, spacing) == made
+
+
 def test_page_ready_leaves_the_spec_as_it_was(view):
     case, shown = view
     spec = _specs(case, shown, Options(timezone=case.meta.timezone))["timeline"]
