@@ -51,22 +51,26 @@ class Raster:
 
     def free_each(self, x0, y0, x1, y1) -> np.ndarray:
         """free() of many boxes at once (arrays of their sides), by the raster as it is now:
-        the same rounding, and a summed-area table for the cells taken inside each."""
-        taken = np.zeros((self.cells.shape[0] + 1, self.cells.shape[1] + 1), np.int32)
-        inner = taken[1:, 1:]
-        inner[...] = self.cells
-        np.cumsum(inner, axis=1, out=inner)  # rows first: the other way is ten times slower
-        np.cumsum(inner, axis=0, out=inner)
+        the same rounding, and the cells taken in each box counted row by row from each row's
+        running count (one pass over the raster; a label box spans a few rows)."""
+        shape = np.shape(x0)  # any shape: each box of the arrays, flat, then as given
+        x0, y0, x1, y1 = (np.ravel(v) for v in (x0, y0, x1, y1))
         rows, columns = self.cells.shape
+        before = np.zeros((rows, columns + 1), np.int32)  # cells taken left of each column
+        np.cumsum(self.cells, axis=1, dtype=np.int32, out=before[:, 1:])
         c0, r0, c1, r1 = (
             np.maximum(np.round(v / RES), 0).astype(np.int64) for v in (x0, y0, x1, y1)
         )
         r0, r1 = np.minimum(r0, rows), np.minimum(r1, rows)
         c0, c1 = np.minimum(c0, columns), np.minimum(c1, columns)
         r1, c1 = np.maximum(r1, r0), np.maximum(c1, c0)  # an empty slice takes nothing
-        count = taken[r1, c1] - taken[r0, c1] - taken[r1, c0] + taken[r0, c0]
+        spans = r1 - r0
+        box = np.repeat(np.arange(len(spans)), spans)
+        row = r0[box] + np.arange(len(box)) - np.repeat(np.cumsum(spans) - spans, spans)
+        hit = before[row, c1[box]] != before[row, c0[box]]
+        taken = np.bincount(box[hit], minlength=len(spans)) > 0
         inside = (x0 >= 0) & (y0 >= 0) & (x1 <= self.width) & (y1 <= self.height)
-        return inside & (count == 0)
+        return (inside & ~taken).reshape(shape)
 
 
 class Ink:
@@ -136,6 +140,52 @@ class Ink:
             return 0, 0.0
         per_link = np.bincount(self.link[segs], weights=run)
         return int((per_link > 0).sum()), float(per_link.max())
+
+    def crossing_each(self, x0, y0, x1, y1) -> tuple[np.ndarray, np.ndarray]:
+        """crossing() of many boxes at once (arrays of their sides): the same numbers, from
+        the same segments in the same order (so every sum adds up as it does one by one)."""
+        n = len(x0)
+        links, longest = np.zeros(n, np.int64), np.zeros(n)
+        if not n or not len(self.keys):
+            return links, longest
+        # near(): the cells of each box, row by row, and the segments filed under them.
+        lo_x = _cell(np.asarray(x0, float))
+        hi_x = np.minimum(_cell(np.asarray(x1, float)), self.columns - 1)
+        first_row, last_row = _cell(np.asarray(y0, float)), _cell(np.asarray(y1, float))
+        rows = np.where(lo_x <= hi_x, np.maximum(last_row - first_row + 1, 0), 0)
+        box = np.repeat(np.arange(n), rows)
+        row = first_row[box] + np.arange(len(box)) - np.repeat(np.cumsum(rows) - rows, rows)
+        lo = np.searchsorted(self.keys, row * self.columns + lo_x[box], side="left")
+        hi = np.searchsorted(self.keys, row * self.columns + hi_x[box], side="right")
+        count = np.maximum(hi - lo, 0)
+        at = np.repeat(lo - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
+        found = np.unique(np.repeat(box, count) * len(self.x0) + self.segs[at])  # each once
+        box, segs = found // len(self.x0), found % len(self.x0)
+        if not len(segs):
+            return links, longest
+        # inside(), for every (box, segment), by the same arithmetic.
+        t0, t1 = np.zeros(len(segs)), np.ones(len(segs))
+        sides = ((self.x0, self.x1, np.asarray(x0, float), np.asarray(x1, float)),
+                 (self.y0, self.y1, np.asarray(y0, float), np.asarray(y1, float)))  # fmt: skip
+        for start, end, low, high in sides:
+            a = start[segs]
+            d = end[segs] - a
+            low, high = low[box], high[box]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r0, r1 = (low - a) / d, (high - a) / d
+            moving = d != 0
+            t0 = np.where(moving, np.maximum(t0, np.minimum(r0, r1)), t0)
+            t1 = np.where(moving, np.minimum(t1, np.maximum(r0, r1)), t1)
+            t1 = np.where(~moving & ((a < low) | (a > high)), -1.0, t1)
+        run = np.maximum(t1 - t0, 0.0) * self.length[segs]
+        # Each link's run in each box, summed in segment order; then per box.
+        groups, which = np.unique(box * (int(self.link.max()) + 1) + self.link[segs],
+                                  return_inverse=True)  # fmt: skip
+        per_link = np.bincount(which, weights=run)
+        owner = groups // (int(self.link.max()) + 1)
+        links += np.bincount(owner, weights=per_link > 0, minlength=n).astype(np.int64)
+        np.maximum.at(longest, owner, per_link)
+        return links, longest
 
 
 def _cell(v):
@@ -326,25 +376,31 @@ def place(
     arrays = [np.asarray(v, float) for v in (x, y, widths, radius)]
     sides = np.array([box_at(*arrays[:3], height, side, arrays[3]) for side in SIDES])
     x0, y0, x1, y1 = sides.transpose(1, 2, 0)  # each (nodes, sides)
-    open_now = raster.free_each(x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD).tolist()
+    open_now = raster.free_each(x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD)
+    # The links through each open place, all at once (they do not change as labels go in).
+    crossed, runs = np.zeros(open_now.shape, np.int64), np.zeros(open_now.shape)
+    crossed[open_now], runs[open_now] = ink.crossing_each(
+        x0[open_now] - PAD, y0[open_now] - PAD, x1[open_now] + PAD, y1[open_now] + PAD
+    )
+    open_now, crossed, runs = open_now.tolist(), crossed.tolist(), runs.tolist()
     x, y, widths, radius = (v.tolist() for v in arrays)
     for i in order:
         best, best_cost = None, None
         for rank, side in enumerate(SIDES):
+            if best_cost is not None and best_cost <= rank:
+                break  # this side and the later ones cost at least their rank: none is better
             if not open_now[i][rank]:
                 continue
             box = box_at(x[i], y[i], widths[i], height, side, radius[i])
             padded = (box[0] - PAD, box[1] - PAD, box[2] + PAD, box[3] + PAD)
             if not raster.free(padded):
                 continue
-            links, longest = ink.crossing(padded)
+            links, longest = crossed[i][rank], runs[i][rank]
             if links > most_links[i] or longest > along:
                 continue
             cost = links * 3 + rank
             if best_cost is None or cost < best_cost:
                 best, best_cost = box, cost
-            if links == 0 and rank == 0:
-                break
         if best is not None:
             raster.take((best[0] - PAD, best[1] - PAD, best[2] + PAD, best[3] + PAD))
             out[i] = best

@@ -476,6 +476,27 @@ def test_links_are_polylines_of_their_turns_and_measured_on_their_segments(seed:
 
 
 @pytest.mark.parametrize("seed", range(6))
+def test_ink_answers_many_boxes_at_once_as_it_does_one_by_one(seed: int) -> None:
+    """crossing_each is crossing box by box, to the bit: boxes in and out of the plot, on
+    cell borders, empty and inverted, across many cells and none."""
+    from claimtrace.figures import placement
+
+    rng, (xs, ys) = _routes(seed)
+    ink = placement.Ink(xs, ys)
+    x0 = np.concatenate([rng.uniform(-80, 480, 500), rng.integers(-2, 7, 100) * placement.CELL])
+    y0 = np.concatenate([rng.uniform(-80, 3080, 500), rng.integers(-2, 48, 100) * placement.CELL])
+    x1, y1 = x0 + rng.uniform(-4, 300, 600), y0 + rng.uniform(-4, 140, 600)
+    links, longest = ink.crossing_each(x0, y0, x1, y1)
+    boxes = zip(*(v.tolist() for v in (x0, y0, x1, y1)), strict=True)
+    one_by_one = [ink.crossing(box) for box in boxes]
+    assert list(zip(links.tolist(), longest.tolist(), strict=True)) == one_by_one
+    assert 50 < (links > 0).sum() < 550  # both answers are asked
+    none = placement.Ink([], [])
+    assert [v.tolist() for v in none.crossing_each(x0[:3], y0[:3], x1[:3], y1[:3])] == [
+        [0, 0, 0], [0.0, 0.0, 0.0]]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(6))
 def test_links_are_cut_where_they_cross_labels_and_nowhere_else(seed: int) -> None:
     from claimtrace.figures import placement
 
