@@ -34,6 +34,7 @@ from claimtrace.figures.common import (
     legend_swatch,
     legend_text,
     margins,
+    mean,
     short,
     stance_symbols,
     time_scale,
@@ -133,9 +134,9 @@ def layout(
             if not (np.isnan(s) or np.isnan(d)):
                 parents.setdefault(int(d), []).append(int(s))
 
-    def target(i: int, y: np.ndarray) -> float | None:
-        ys = [y[p] for p in parents.get(i, ()) if not np.isnan(y[p])]
-        return float(np.mean(ys)) if ys else None
+    def target(i: int, y: list[float]) -> float | None:
+        ys = [y[p] for p in parents.get(i, ()) if y[p] == y[p]]  # (NaN: not placed yet)
+        return mean(ys) if ys else None
 
     lanes = lay_out(events, options.lanes, axis, tz, pitch=PITCH, min_lane=40, reach=reach,
                     gap=4 + ARROW_SIZE, order=flow_order(events, links, tz), values=values,
@@ -326,14 +327,15 @@ def _routes(links: pd.DataFrame, pos: pd.DataFrame) -> tuple[list, list]:
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:
-    """Many polylines as one trace's coordinates, None between them."""
+    """Many polylines as one trace's coordinates (floats), NaN between them."""
     if not parts:
-        return np.zeros(0, dtype=object)
-    out = []
-    for p in parts:
-        out.append(p.astype(object))
-        out.append(np.array([None], dtype=object))
-    return np.concatenate(out)
+        return np.zeros(0)
+    ends = np.cumsum([len(p) + 1 for p in parts])
+    out = np.full(int(ends[-1]), np.nan)
+    starts = ends - np.array([len(p) + 1 for p in parts])
+    for p, at in zip(parts, starts.tolist(), strict=True):
+        out[at : at + len(p)] = p
+    return out
 
 
 def _edges(
@@ -371,10 +373,14 @@ def _edges(
             idx = np.flatnonzero(mask)
             px = _joined([xs[i] for i in idx])
             py = _joined([ys[i] for i in idx])
-            real = np.array([v is not None and v == v for v in px], bool)  # not None, not NaN
-            lx = px.copy()
-            lx[real] = axis.axis_text(px[real].astype(float))  # dates as text: millions
-            lx[~real] = None
+            real = ~np.isnan(px)  # else a break: between two links, or a label's gap
+            if axis.kind == "calendar":
+                lx = np.full(len(px), None, dtype=object)
+                lx[real] = axis.axis_text(px[real])  # dates as text: millions
+            else:
+                lx = px.astype(object)
+                lx[~real] = None
+            py = py.astype(object)
             py[~real] = None
             fig.add_trace(
                 scale.scatter_trace(
@@ -650,17 +656,19 @@ def _place_labels(
     x, y = xy["px"].to_numpy(float), xy["y"].to_numpy(float)
     selected = options.selected
     raster = placement.Raster(axis.width, plot_h)
-    for cx, cy in zip(x, y, strict=True):
-        raster.take((cx - RADIUS - 1, cy - RADIUS - 1, cx + RADIUS + 1, cy + RADIUS + 1))
+    raster.take_each(x - RADIUS - 1, y - RADIUS - 1, x + RADIUS + 1, y + RADIUS + 1)  # markers
     xs, ys = routes
+    heads = []
     for px, py in zip(xs, ys, strict=True):  # the arrowheads, where _arrowheads draws them
         way = placement.heading(px, py)
         if way:
             dx, dy = way
             norm = max(float(np.hypot(dx, dy)), 1e-9)
-            cx, cy = px[-1] - ARROW_BACK * dx / norm, py[-1] - ARROW_BACK * dy / norm
-            half = ARROW_SIZE / 2
-            raster.take((cx - half, cy - half, cx + half, cy + half))
+            heads.append((px[-1] - ARROW_BACK * dx / norm, py[-1] - ARROW_BACK * dy / norm))
+    if heads:
+        cx, cy = np.array(heads).T
+        half = ARROW_SIZE / 2
+        raster.take_each(cx - half, cy - half, cx + half, cy + half)
     ink = placement.Ink(xs, ys)
     widths = texts_px(texts, LABEL_SIZE)
     # The externals right after the first labels of the story: they are where it comes from.

@@ -49,6 +49,28 @@ class Raster:
     def take(self, box) -> None:
         self.cells[self._slice(box)] = True
 
+    def take_each(self, x0, y0, x1, y1) -> None:
+        """take() of many boxes (arrays of their sides): the same cells, the same rounding.
+        Small boxes (markers, arrowheads) are marked a cell offset at a time for all of them
+        together; a large one on its own."""
+        rows, columns = self.cells.shape
+        c0, r0, c1, r1 = (
+            np.maximum(np.round(np.asarray(v, float) / RES), 0).astype(np.int64)
+            for v in (x0, y0, x1, y1)
+        )
+        r1, c1 = np.minimum(r1, rows), np.minimum(c1, columns)  # as a slice stops at the end
+        tall, wide = np.maximum(r1 - r0, 0), np.maximum(c1 - c0, 0)
+        small = (tall <= 24) & (wide <= 24)
+        for k in np.flatnonzero(~small & (tall > 0) & (wide > 0)).tolist():
+            self.cells[r0[k] : r1[k], c0[k] : c1[k]] = True
+        if not small.any():
+            return
+        r0, c0, tall, wide = r0[small], c0[small], tall[small], wide[small]
+        for dr in range(int(tall.max(initial=0))):
+            for dc in range(int(wide.max(initial=0))):
+                inside = (dr < tall) & (dc < wide)
+                self.cells[r0[inside] + dr, c0[inside] + dc] = True
+
     def free_each(self, x0, y0, x1, y1) -> np.ndarray:
         """free() of many boxes at once (arrays of their sides), by the raster as it is now:
         the same rounding, and the cells taken in each box counted row by row from each row's
@@ -84,10 +106,12 @@ class Ink:
         self.length = np.hypot(x1 - x0, y1 - y0)
         if not len(x0):
             self.keys, self.segs, self.columns = np.zeros(0, np.int64), np.zeros(0, np.int64), 1
+            self.first_cell = np.zeros(0, np.int64)
             return
         cx0, cx1 = _cell(np.minimum(x0, x1)), _cell(np.maximum(x0, x1))
         cy0, cy1 = _cell(np.minimum(y0, y1)), _cell(np.maximum(y0, y1))
         self.columns = int(cx1.max()) + 2
+        self.first_cell = cy0 * self.columns + cx0  # each segment's top left cell
         wide = cx1 - cx0 + 1
         count = wide * (cy1 - cy0 + 1)
         seg = np.repeat(np.arange(len(x0)), count)
@@ -159,7 +183,14 @@ class Ink:
         hi = np.searchsorted(self.keys, row * self.columns + hi_x[box], side="right")
         count = np.maximum(hi - lo, 0)
         at = np.repeat(lo - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
-        found = np.unique(np.repeat(box, count) * len(self.x0) + self.segs[at])  # each once
+        box, segs = np.repeat(box, count), self.segs[at]
+        # A segment is met in every cell the box and it share: kept in the top left one.
+        cell_row, cell_column = np.divmod(self.keys[at], self.columns)
+        corner_row, corner_column = np.divmod(self.first_cell[segs], self.columns)
+        once = (cell_row == np.maximum(corner_row, first_row[box])) & (
+            cell_column == np.maximum(corner_column, lo_x[box])
+        )
+        found = np.sort(box[once] * len(self.x0) + segs[once])  # by box, then segment
         box, segs = found // len(self.x0), found % len(self.x0)
         if not len(segs):
             return links, longest
@@ -382,20 +413,26 @@ def place(
     crossed[open_now], runs[open_now] = ink.crossing_each(
         x0[open_now] - PAD, y0[open_now] - PAD, x1[open_now] + PAD, y1[open_now] + PAD
     )
-    open_now, crossed, runs = open_now.tolist(), crossed.tolist(), runs.tolist()
+    # Only nodes with a place open now can get a label: the others are passed over.
+    hopeful = np.flatnonzero(open_now.any(axis=1))
+    each = (open_now[hopeful].tolist(), crossed[hopeful].tolist(), runs[hopeful].tolist())
+    chances = dict(zip(hopeful.tolist(), zip(*each, strict=True), strict=True))
     x, y, widths, radius = (v.tolist() for v in arrays)
     for i in order:
+        if i not in chances:
+            continue
+        is_open, crossing, longest_run = chances[i]
         best, best_cost = None, None
         for rank, side in enumerate(SIDES):
             if best_cost is not None and best_cost <= rank:
                 break  # this side and the later ones cost at least their rank: none is better
-            if not open_now[i][rank]:
+            if not is_open[rank]:
                 continue
             box = box_at(x[i], y[i], widths[i], height, side, radius[i])
             padded = (box[0] - PAD, box[1] - PAD, box[2] + PAD, box[3] + PAD)
             if not raster.free(padded):
                 continue
-            links, longest = crossed[i][rank], runs[i][rank]
+            links, longest = crossing[rank], longest_run[rank]
             if links > most_links[i] or longest > along:
                 continue
             cost = links * 3 + rank

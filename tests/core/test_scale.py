@@ -596,3 +596,13 @@ def test_the_raster_rules_out_many_places_at_once_as_it_does_one_by_one(seed: in
     one_by_one = [raster.free(box) for box in zip(x0, y0, x1, y1, strict=True)]
     assert each.tolist() == one_by_one
     assert 50 < each.sum() < 550  # both answers are asked
+
+
+def test_mean_of_a_few_positions_is_numpys_to_the_bit() -> None:
+    """The network's barycentres (figures.common.mean) are np.mean's numbers, short lists
+    added one after another and long ones pairwise, as numpy adds them."""
+    rng = np.random.default_rng(7)
+    for size in range(1, 20):
+        for _ in range(300):
+            values = (rng.uniform(0, 20_000, size) * rng.choice([1, 1e-3, 1e3])).tolist()
+            assert common.mean(values) == float(np.mean(values)), values
